@@ -1,0 +1,30 @@
+# The two commands a new user needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test test-fast bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## Start web (http://127.0.0.1:8000, PORT to change), worker and beat; Ctrl-C stops all.
+run: install
+	$(BIN)/moderation serve --demo
+
+## The whole suite against real Redis (and PostgreSQL too when TEST_DATABASE_URL is set).
+test: install
+	$(BIN)/python scripts/ensure_redis.py
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	bash bench/run.sh
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,50 @@
+"""The `moderation` command: run the service, manage the database, and the classifier tools."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+
+def _create_app() -> Flask:
+    from moderation import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
+def main() -> None:
+    """Self-hosted comment moderation service."""
+
+
+# Classifier tools never build the web app: they forward to classifiers.cli, which owns them.
+for _name, _help in (
+    ("train", "Train the classifiers and write a model artifact."),
+    ("evaluate", "Evaluate the shipped model and write the report."),
+    ("score", "Score comments from stdin, one JSON object per line."),
+):
+
+    def _forward(args: tuple[str, ...], _cmd: str = _name) -> None:
+        from classifiers.cli import main as classifiers_main
+
+        sys.exit(classifiers_main([_cmd, *args]))
+
+    main.add_command(
+        click.Command(
+            _name,
+            callback=_forward,
+            params=[click.Argument(["args"], nargs=-1, type=click.UNPROCESSED)],
+            context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False, "help_option_names": []},
+            help=_help,
+        )
+    )
+
+
+def register(app: Flask) -> None:
+    """Attach the commands that need an app (database, moderators, processes)."""
+    from moderation import commands
+
+    for command in commands.COMMANDS:
+        app.cli.add_command(command)

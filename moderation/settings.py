@@ -1,0 +1,225 @@
+"""The one settings loader: code defaults, then TOML files, then MODERATION_* environment, then test overrides."""
+from __future__ import annotations
+
+import base64
+import os
+import secrets as _secrets
+import tomllib
+import warnings
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+ENV_PREFIX = "MODERATION_"
+# Plain names that deployment tooling commonly sets; they map onto settings keys.
+ENV_ALIASES = {"DATABASE_URL": "database_url", "REDIS_URL": "redis_url", "PORT": "port"}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ScoreThresholds(_Strict):
+    """Publish below `hold`; hold from `hold`; send to `action` from `action_at`."""
+
+    hold: float = Field(0.5, ge=0, le=1)
+    action_at: float = Field(0.9, ge=0, le=1)
+    action: Literal["held", "spam", "rejected"] = "held"
+
+
+class PolicySettings(_Strict):
+    """Per-site moderation policy; WordPress discussion settings people already know."""
+
+    toxicity: ScoreThresholds = ScoreThresholds(hold=0.5, action_at=0.9, action="held")
+    identity_hate: ScoreThresholds = ScoreThresholds(hold=0.5, action_at=0.9, action="held")
+    spam: ScoreThresholds = ScoreThresholds(hold=0.5, action_at=0.8, action="spam")
+    gambling_promo: ScoreThresholds = ScoreThresholds(hold=0.4, action_at=0.7, action="spam")
+    link_limit: int = Field(2, ge=0, description="hold a comment with at least this many links (0 = off)")
+    moderation_words: list[str] = []
+    blocked_words: list[str] = []
+    hold_first_time_authors: bool = False
+    require_name_email: bool = True
+    max_body_chars: int = Field(5000, ge=1, le=100_000)
+    edit_window_minutes: int = Field(15, ge=0)
+    banned_ip_ranges: list[str] = []
+
+
+class SiteSettings(_Strict):
+    """A site allowed to post comments, defined in TOML (sites may also live in the database)."""
+
+    name: str = ""
+    origins: list[str] = []
+    policy: dict[str, Any] = {}
+
+
+class SecretSettings(_Strict):
+    """Keys; never committed. Development keys are generated under instance/."""
+
+    secret_key: str = ""
+    email_keys: dict[str, str] = {}
+    active_email_key: str = ""
+    blind_index_key: str = ""
+
+
+class Settings(_Strict):
+    """Every setting, with its default."""
+
+    env: Literal["development", "production", "testing"] = "development"
+    database_url: str = "sqlite:///instance/moderation.sqlite"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    broker_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str = ""
+    instance_path: str = "instance"
+    trusted_proxies: int = Field(0, ge=0, description="exact number of reverse proxies in front")
+    max_request_bytes: int = 64 * 1024
+    form_token_min_seconds: float = 3.0
+    form_token_max_seconds: float = 7200.0
+    flood_seconds: float = 15.0
+    rate_limit_enabled: bool = True
+    rate_limit_comments: str = "5 per minute"
+    rate_limit_site: str = "200 per minute"
+    outbox_sweep_seconds: float = 30.0
+    pending_requeue_seconds: float = 60.0
+    max_score_attempts: int = 3
+    task_time_limit: int = 60
+    visibility_timeout: int = 90
+    raw_data_retention_days: int = 30
+    log_level: str = "INFO"
+    policy: PolicySettings = PolicySettings()
+    sites: dict[str, SiteSettings] = {}
+    secrets: SecretSettings = SecretSettings()
+
+    @field_validator("database_url")
+    @classmethod
+    def _sqlalchemy_url(cls, value: str) -> str:
+        # Heroku-style URLs name the driver "postgres"; SQLAlchemy wants psycopg 3 named explicitly.
+        for prefix in ("postgres://", "postgresql://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg://" + value[len(prefix):]
+        return value
+
+    @property
+    def effective_broker_url(self) -> str:
+        """The Celery broker: `broker_url` if set, else Redis."""
+        return self.broker_url or self.redis_url
+
+
+class SettingsError(RuntimeError):
+    """Configuration is invalid or incomplete."""
+
+
+def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _env_layer(environ: dict[str, str]) -> dict[str, Any]:
+    layer: dict[str, Any] = {}
+    for name, key in ENV_ALIASES.items():
+        if name in environ:
+            layer[key] = environ[name]
+    for name, raw in environ.items():
+        if not name.startswith(ENV_PREFIX) or name == ENV_PREFIX + "CONFIG":
+            continue
+        path = name[len(ENV_PREFIX):].lower().split("__")
+        try:
+            value: Any = tomllib.loads(f"v = {raw}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw  # not a TOML literal: take it as a plain string
+        node = layer
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = value
+    return layer
+
+
+def config_files(environ: dict[str, str], root: Path) -> list[Path]:
+    """TOML files read in order: config/*.toml (sorted) or MODERATION_CONFIG, then instance/secrets.toml."""
+    if ENV_PREFIX + "CONFIG" in environ:
+        files = [Path(p) for p in environ[ENV_PREFIX + "CONFIG"].split(os.pathsep) if p]
+    else:
+        files = sorted(p for p in (root / "config").glob("*.toml") if not p.name.endswith(".example.toml"))
+    return files
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError(f"cannot read config file {path}: {exc}") from exc
+
+
+def _warn_unknown(layer: dict[str, Any], source: str) -> dict[str, Any]:
+    known = set(Settings.model_fields)
+    for key in list(layer):
+        if key not in known:
+            warnings.warn(f"{source}: unknown setting {key!r} ignored", UserWarning, stacklevel=3)
+            layer.pop(key)
+    return layer
+
+
+def load_settings(
+    test_config: dict[str, Any] | None = None,
+    environ: dict[str, str] | None = None,
+    root: Path | None = None,
+) -> Settings:
+    """Build validated Settings from defaults, TOML files, environment and test overrides."""
+    environ = dict(os.environ if environ is None else environ)
+    root = Path.cwd() if root is None else root
+    data: dict[str, Any] = {}
+    if test_config is None:
+        for path in config_files(environ, root):
+            data = _deep_merge(data, _warn_unknown(_read_toml(path), str(path)))
+        data = _deep_merge(data, _warn_unknown(_env_layer(environ), "environment"))
+        instance = Path(data.get("instance_path", "instance"))
+        secrets_file = (root / instance) / "secrets.toml" if not instance.is_absolute() else instance / "secrets.toml"
+        if secrets_file.exists():
+            data = _deep_merge({"secrets": _read_toml(secrets_file)}, data)
+    else:
+        data = _deep_merge(data, test_config)
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        raise SettingsError(f"invalid settings: {exc}") from exc
+    return settings
+
+
+def generate_secrets() -> dict[str, Any]:
+    """Fresh random keys for a development instance."""
+    key = lambda n=32: base64.urlsafe_b64encode(_secrets.token_bytes(n)).decode()  # noqa: E731
+    return {
+        "secret_key": key(),
+        "email_keys": {"k1": key()},
+        "active_email_key": "k1",
+        "blind_index_key": key(),
+    }
+
+
+def check_secrets(settings: Settings) -> None:
+    """Refuse to run without usable, distinct keys."""
+    s = settings.secrets
+    missing = [n for n in ("secret_key", "active_email_key", "blind_index_key") if not getattr(s, n)]
+    if missing or not s.email_keys:
+        raise SettingsError(
+            "missing secrets: " + ", ".join(missing or ["email_keys"])
+            + " (set them in a TOML file under [secrets] or MODERATION_SECRETS__* variables;"
+            " `moderation init-secrets` writes development keys)"
+        )
+    if s.active_email_key not in s.email_keys:
+        raise SettingsError(f"active_email_key {s.active_email_key!r} is not in email_keys")
+    for kid, value in s.email_keys.items():
+        try:
+            if len(base64.urlsafe_b64decode(value)) != 32:
+                raise ValueError
+        except ValueError:
+            raise SettingsError(f"email key {kid!r} must be 32 bytes, url-safe base64") from None
+    if s.blind_index_key in s.email_keys.values():
+        raise SettingsError("blind_index_key must differ from every email key")
