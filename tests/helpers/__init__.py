@@ -1,0 +1,1 @@
+"""Test helpers: factories for rows and fixtures for real Redis and worker processes."""

@@ -1,0 +1,30 @@
+"""The classifier model, loaded once per worker process, lazily (the web process never loads it)."""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+log = logging.getLogger("workers.model")
+
+_model: Any = None
+_lock = threading.Lock()
+
+
+def get_model() -> Any:
+    """The process's model; the first call loads the shipped default from classifiers."""
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                import classifiers  # noqa: PLC0415  (heavy: only worker processes pay for it)
+
+                _model = classifiers.load_default()
+                log.info("loaded classifier model %s", getattr(_model, "version", "?"))
+    return _model
+
+
+def set_model_for_tests(model: Any) -> None:
+    """Replace the process's model (None to reset); unit tests inject a fake this way."""
+    global _model
+    _model = model

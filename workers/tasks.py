@@ -1,0 +1,51 @@
+"""Celery tasks: ids in, decisions in SQL out. Thin wrappers; the logic is in workers.scoring and
+moderation.services.decisions so it is testable without a broker."""
+from __future__ import annotations
+
+import logging
+
+from celery import Task, shared_task
+from flask import current_app
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import OperationalError as DBOperationalError
+
+from moderation import queue
+from moderation.db import session_scope
+from moderation.services import decisions
+from workers import scoring
+
+log = logging.getLogger("workers.tasks")
+
+# Errors worth retrying: the database or broker is briefly away. Anything else is a bug or a bad
+# model; those are bounded by the attempt counter in SQL and end as classifier_unavailable.
+TRANSIENT = (DBOperationalError, BrokerError, RedisConnectionError, RedisTimeoutError)
+MAX_RETRIES = 5
+
+
+def backoff(retries: int) -> int:
+    """Seconds before retry number `retries + 1`: 1, 2, 4, 8, 16, capped well below the visibility timeout."""
+    return min(2**retries, 30)
+
+
+@shared_task(bind=True, name=queue.SCORE_TASK, max_retries=MAX_RETRIES)
+def score_comment(self: Task, comment_id: int) -> str:
+    """Score one comment and record its decision exactly once."""
+    app = current_app._get_current_object()
+    try:
+        return scoring.score_comment(app, int(comment_id))
+    except TRANSIENT as exc:
+        log.warning("comment %s: transient %s, retry %s", comment_id, type(exc).__name__, self.request.retries + 1)
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+    except scoring.ClassifierFailed as exc:
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+
+
+@shared_task(name=queue.SWEEP_TASK, ignore_result=True)
+def sweep_outbox() -> dict[str, int]:
+    """Publish unsent outbox rows and re-publish comments pending too long (beat runs this)."""
+    app = current_app._get_current_object()
+    with session_scope(app) as session:
+        result = decisions.sweep(session, app.extensions["settings"], lambda s, ids: queue.publish(app, s, ids))
+    return {"published": result.published, "requeued": result.requeued, "held": result.held}
