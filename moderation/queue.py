@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from moderation.models import OutboxMessage, utcnow
-from moderation.settings import Settings
+from moderation.settings import Settings, SettingsError
 
 log = logging.getLogger("moderation.queue")
 
@@ -21,10 +21,30 @@ SWEEP_TASK = "workers.tasks.sweep_outbox"
 SCORING_QUEUE = "scoring"
 
 
+def restore_interval(visibility_timeout: int) -> int:
+    """Seconds between scans for unacked messages whose visibility timeout has passed."""
+    return max(1, min(10, visibility_timeout // 8))
+
+
+def retry_countdown(retries: int, visibility_timeout: int) -> int:
+    """Exponential backoff capped at half the visibility timeout (C1: no ETA beyond it)."""
+    return max(1, min(2**retries, 30, visibility_timeout // 2))
+
+
 def celery_config(settings: Settings) -> dict:
     """Celery settings that make a SIGKILLed worker lose nothing (see DESIGN.md, C1)."""
+    if settings.task_time_limit >= settings.visibility_timeout:
+        # Otherwise Redis hands a still-running task to a second worker (duplicate runs forever).
+        raise SettingsError(
+            f"task_time_limit ({settings.task_time_limit}s) must be below visibility_timeout "
+            f"({settings.visibility_timeout}s)"
+        )
     transport = {
         "visibility_timeout": settings.visibility_timeout,
+        # A whole-worker crash is recovered after visibility_timeout plus one restore scan; scan
+        # often (the scan is one ZRANGEBYSCORE) so that bound stays near the timeout (C3).
+        "unacked_restore_interval": restore_interval(settings.visibility_timeout),
+        "unacked_restore_throttle": 1,
         "socket_connect_timeout": 1,
         "socket_timeout": 5,
         "retry_on_timeout": False,
@@ -32,6 +52,8 @@ def celery_config(settings: Settings) -> dict:
     return {
         "broker_url": settings.effective_broker_url,
         "broker_transport_options": transport,
+        "result_backend_transport_options": {"visibility_timeout": settings.visibility_timeout},
+        "visibility_timeout": settings.visibility_timeout,
         "broker_connection_retry_on_startup": True,
         "task_ignore_result": True,
         "result_backend": None,
@@ -39,12 +61,15 @@ def celery_config(settings: Settings) -> dict:
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
         "worker_cancel_long_running_tasks_on_connection_loss": True,
+        # SIGTERM: stop taking work, give running tasks 10 s, then re-queue them at once (C6).
+        "worker_soft_shutdown_timeout": 10.0,
         "task_time_limit": settings.task_time_limit,
-        "task_soft_time_limit": max(1, settings.task_time_limit - 10),
+        "task_soft_time_limit": settings.task_time_limit - max(1, min(10, settings.task_time_limit // 4)),
         "task_default_queue": SCORING_QUEUE,
         "task_routes": {SCORE_TASK: {"queue": SCORING_QUEUE}, SWEEP_TASK: {"queue": SCORING_QUEUE}},
         "task_serializer": "json",
         "accept_content": ["json"],
+        "event_serializer": "json",
         "worker_hijack_root_logger": False,
         "beat_schedule": {
             "sweep-outbox": {"task": SWEEP_TASK, "schedule": timedelta(seconds=settings.outbox_sweep_seconds)},

@@ -25,8 +25,9 @@ MAX_RETRIES = 5
 
 
 def backoff(retries: int) -> int:
-    """Seconds before retry number `retries + 1`: 1, 2, 4, 8, 16, capped well below the visibility timeout."""
-    return min(2**retries, 30)
+    """Seconds before retry number `retries + 1`: 1, 2, 4, ... capped below the visibility timeout."""
+    settings = current_app.extensions["settings"]
+    return queue.retry_countdown(retries, settings.visibility_timeout)
 
 
 @shared_task(bind=True, name=queue.SCORE_TASK, max_retries=MAX_RETRIES)
