@@ -58,25 +58,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     extensions.init_app(app, settings)
     queue.init_app(app, settings)
     errors.register(app)
-    _register_blueprints(app)
+    _register_blueprints(app, settings)
     from moderation import cli
 
     cli.register(app)
     return app
 
 
-def _register_blueprints(app: Flask) -> None:
-    """Attach every blueprint that exists; each module exposes `bp`."""
-    import importlib
+def _register_blueprints(app: Flask, settings: Settings) -> None:
+    """Attach the public blueprints, then wrap the comment endpoints with their rate limits."""
+    from moderation import ratelimit
+    from moderation.blueprints import api, demo, wordpress
 
-    for name in ("api", "wordpress", "demo"):
-        try:
-            module = importlib.import_module(f"moderation.blueprints.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"moderation.blueprints.{name}":
-                raise
-            continue
+    for module in (api, wordpress, demo):
         app.register_blueprint(module.bp)
+    ratelimit.init_app(app, settings)
 
 
 def get_settings(app: Flask) -> Settings:

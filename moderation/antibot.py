@@ -1,0 +1,101 @@
+"""Bot defences that cost humans nothing: signed single-use form tokens and a honeypot.
+
+A failed check never refuses the comment: it is stored and scored like any other, with the facts in
+`Comment.signals`, and the policy sends it to spam. Keys written (read by moderation.policy):
+  form_token: "ok" | "missing" | "expired" | "tampered" | "mismatch" | "replayed" | "too_fast"
+  form_token_invalid: true (missing/expired/tampered/mismatch/replayed)   -> reason bot_invalid_token
+  bot_too_fast: true (younger than form_token_min_seconds)                -> reason bot_too_fast
+  honeypot: true (the hidden `homepage` field was filled)                 -> reason bot_honeypot
+  form_token_unverified: true (Redis down, replay could not be checked; accepted)
+  fill_seconds: seconds between issuing the token and the submission
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from typing import Any
+
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from redis import Redis
+from redis.exceptions import RedisError
+
+from moderation.settings import Settings
+
+log = logging.getLogger("moderation.antibot")
+
+SALT = "moderation.form-token.v1"
+NONCE_PREFIX = "moderation:form-nonce:"
+
+
+def clock() -> float:
+    """Current time; tests monkeypatch this to travel in time."""
+    return time.time()
+
+
+class _ClockSigner(TimestampSigner):
+    def get_timestamp(self) -> int:
+        return int(clock())
+
+
+def _serializer(settings: Settings) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(settings.secrets.secret_key, salt=SALT, signer=_ClockSigner)
+
+
+def issue_form_token(settings: Settings, site_id: str, thread: str) -> str:
+    """A token bound to site and thread, with a random nonce so it can be used once."""
+    return _serializer(settings).dumps({"s": site_id, "t": thread, "n": secrets.token_urlsafe(16)})
+
+
+def _verify(settings: Settings, token: str, site_id: str, thread: str) -> tuple[str, float | None, str]:
+    """(outcome, age in seconds, nonce) without consuming the nonce."""
+    if not token:
+        return "missing", None, ""
+    serializer = _serializer(settings)
+    try:
+        payload, issued = serializer.loads(token, max_age=settings.form_token_max_seconds, return_timestamp=True)
+    except SignatureExpired as exc:
+        age = clock() - exc.date_signed.timestamp() if exc.date_signed else None
+        return "expired", age, ""
+    except BadSignature:
+        return "tampered", None, ""
+    age = clock() - issued.timestamp()
+    if not isinstance(payload, dict) or payload.get("s") != site_id or payload.get("t") != thread:
+        return "mismatch", age, ""
+    if age < settings.form_token_min_seconds:
+        return "too_fast", age, str(payload.get("n", ""))
+    return "ok", age, str(payload.get("n", ""))
+
+
+def _consume_nonce(redis: Redis, settings: Settings, nonce: str) -> bool | None:
+    """True if first use, False if replayed, None when Redis cannot tell."""
+    try:
+        ttl = int(settings.form_token_max_seconds) + 60
+        return bool(redis.set(NONCE_PREFIX + nonce, b"1", nx=True, ex=ttl))
+    except (RedisError, OSError) as exc:
+        log.warning("form-token replay check skipped, Redis unavailable: %s", exc.__class__.__name__)
+        return None
+
+
+def check_submission(
+    settings: Settings, redis: Redis, *, token: str, honeypot: str, site_id: str, thread: str
+) -> dict[str, Any]:
+    """Evaluate token and honeypot; returns the signals to store with the comment."""
+    outcome, age, nonce = _verify(settings, token, site_id, thread)
+    signals: dict[str, Any] = {}
+    if nonce:
+        first = _consume_nonce(redis, settings, nonce)
+        if first is None:
+            signals["form_token_unverified"] = True
+        elif not first:
+            outcome = "replayed"
+    signals["form_token"] = outcome
+    if age is not None:
+        signals["fill_seconds"] = round(age, 1)
+    if outcome == "too_fast":
+        signals["bot_too_fast"] = True
+    elif outcome != "ok":
+        signals["form_token_invalid"] = True
+    if honeypot:
+        signals["honeypot"] = True
+    return signals

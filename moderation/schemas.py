@@ -1,0 +1,196 @@
+"""Input schemas: every field rule in one place, all failures reported together per field.
+
+Unknown fields are ignored (not refused): WordPress themes and plugins add their own fields
+(`submit`, `akismet_comment_nonce`, `wp-comment-cookies-consent`...) and must keep working.
+Site-dependent rules (name/email required, body length) come in through the validation context.
+"""
+from __future__ import annotations
+
+import unicodedata
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+from moderation.errors import ValidationFailed
+from moderation.logsafe import mask_emails
+from moderation.settings import PolicySettings
+
+HONEYPOT_FIELD = "homepage"
+MAX_NAME = 245
+MAX_EMAIL = 254
+MAX_URL = 2048
+MAX_TITLE = 500
+
+
+def _invalid(message: str) -> PydanticCustomError:
+    return PydanticCustomError("invalid", message)
+
+
+def check_controls(value: str, allow_newlines: bool = False) -> str:
+    """Refuse control characters (and lone surrogates, which no database can store)."""
+    allowed = {"\n", "\t"} if allow_newlines else set()
+    for ch in value:
+        if ch in allowed:
+            continue
+        if unicodedata.category(ch) in ("Cc", "Cs") or ch in "\u2028\u2029":
+            raise _invalid(f"control characters are not allowed (found U+{ord(ch):04X})")
+    return value
+
+
+def is_url(value: str) -> bool:
+    """True when the value looks like an absolute http(s) URL rather than a site-given id."""
+    return value.lower().startswith(("http://", "https://"))
+
+
+def check_http_url(value: str, what: str) -> str:
+    """A valid absolute http(s) URL with a host."""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  (raises ValueError on a bad port)
+    except ValueError as exc:
+        raise _invalid(f"{what} is not a valid URL") from exc
+    if parts.scheme not in ("http", "https"):
+        raise _invalid(f"{what} must start with http:// or https://")
+    if not parts.hostname or any(c.isspace() for c in value):
+        raise _invalid(f"{what} is not a valid URL")
+    return value
+
+
+def normalize_thread(thread: str) -> str:
+    """URLs lose their fragment (#comment-12 is the same page); ids are kept as given."""
+    return thread.split("#", 1)[0] if is_url(thread) else thread
+
+
+def check_body(value: str, info: ValidationInfo) -> str:
+    """Body: newlines normalised, stripped, 1..policy.max_body_chars, no control characters."""
+    value = check_controls(value.replace("\r\n", "\n").replace("\r", "\n").strip(), allow_newlines=True)
+    limit = _policy(info).max_body_chars
+    if not value:
+        raise _invalid("required: please type a comment")
+    if len(value) > limit:
+        raise _invalid(f"too long: {len(value)} characters, at most {limit}")
+    return value
+
+
+def _policy(info: ValidationInfo) -> PolicySettings:
+    return (info.context or {}).get("policy") or PolicySettings()
+
+
+class CommentIn(BaseModel):
+    """A new comment, from JSON or from the WordPress form."""
+
+    model_config = ConfigDict(extra="ignore", strict=True, str_strip_whitespace=False)
+
+    site: str | None = Field(None, max_length=64)
+    thread: str = Field(..., max_length=MAX_URL)
+    title: str = Field("", max_length=MAX_TITLE)
+    parent: int | None = None
+    name: str = Field("", validate_default=True)
+    email: str = Field("", validate_default=True)
+    website: str = Field("", max_length=MAX_URL)
+    body: str = Field("", validate_default=True)
+    form_token: str = Field("", max_length=2000)
+    homepage: str = Field("", max_length=MAX_URL)
+
+    @field_validator("site", "thread", "title", "website", "form_token", "homepage", mode="after")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        return None if value is None else check_controls(value.strip())
+
+    @field_validator("thread", mode="after")
+    @classmethod
+    def _thread(cls, value: str) -> str:
+        if not value:
+            raise _invalid("required: the page URL or the site's id for the page")
+        return normalize_thread(check_http_url(value, "thread URL") if is_url(value) else value)
+
+    @field_validator("parent", mode="before")
+    @classmethod
+    def _parent(cls, value: Any) -> Any:
+        # WordPress sends comment_parent=0 for a top-level comment, and forms send strings.
+        if value in (None, "", "0", 0):
+            return None
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value.strip())
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise _invalid("must be the id of a published comment")
+        return value
+
+    @field_validator("name", mode="after")
+    @classmethod
+    def _name(cls, value: str, info: ValidationInfo) -> str:
+        value = check_controls(value.strip())
+        if not value and _policy(info).require_name_email:
+            raise _invalid("required: please type your name")
+        if len(value) > MAX_NAME:
+            raise _invalid(f"too long: at most {MAX_NAME} characters")
+        return value
+
+    @field_validator("email", mode="after")
+    @classmethod
+    def _email(cls, value: str, info: ValidationInfo) -> str:
+        value = check_controls(value.strip())
+        if not value:
+            if _policy(info).require_name_email:
+                raise _invalid("required: please type your email address (it is never published)")
+            return ""
+        if len(value) > MAX_EMAIL:
+            raise _invalid(f"too long: at most {MAX_EMAIL} characters")
+        try:
+            return validate_email(value, check_deliverability=False).normalized
+        except EmailNotValidError as exc:
+            # The reason may quote parts of the input; never echo anything address-shaped.
+            raise _invalid("not a valid email address: " + mask_emails(str(exc))) from None
+
+    @field_validator("website", mode="after")
+    @classmethod
+    def _website(cls, value: str) -> str:
+        return check_http_url(value, "website") if value else ""
+
+    @field_validator("body", mode="after")
+    @classmethod
+    def _body(cls, value: str, info: ValidationInfo) -> str:
+        return check_body(value, info)
+
+
+class EditIn(BaseModel):
+    """An author's edit: only the body changes."""
+
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    body: str = Field("", validate_default=True)
+
+    @field_validator("body", mode="after")
+    @classmethod
+    def _body(cls, value: str, info: ValidationInfo) -> str:
+        return check_body(value, info)
+
+
+def _fields(exc: ValidationError) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for error in exc.errors(include_url=False, include_input=False):
+        field = str(error["loc"][0]) if error["loc"] else "body"
+        message = error["msg"]
+        if error["type"] == "missing":
+            message = "required"
+        fields.setdefault(field, message)
+    return fields
+
+
+def parse(model: type[BaseModel], data: Mapping[str, Any], policy: PolicySettings | None = None,
+          extra_errors: Mapping[str, str] | None = None) -> Any:
+    """Validate `data`, raising one ValidationFailed that names every bad field."""
+    fields = dict(extra_errors or {})
+    if not isinstance(data, Mapping):
+        raise ValidationFailed("The request body must be a JSON object.", {"body": "expected a JSON object"})
+    try:
+        result = model.model_validate(dict(data), context={"policy": policy or PolicySettings()})
+    except ValidationError as exc:
+        fields = {**_fields(exc), **fields}
+        result = None
+    if fields:
+        raise ValidationFailed("Please correct the fields listed.", fields)
+    return result
