@@ -39,6 +39,7 @@ def _allowed(origin: str) -> bool:
 def apply(response: Response) -> Response:
     """after_request hook for the API blueprint."""
     response.vary.add("Origin")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
     origin = request.headers.get("Origin")
     if not origin or not _allowed(origin):
         return response
