@@ -42,6 +42,16 @@ for _name, _help in (
     )
 
 
+def _add_app_free_commands() -> None:
+    from moderation.commands import APP_FREE_COMMANDS
+
+    for command in APP_FREE_COMMANDS:
+        main.add_command(command)
+
+
+_add_app_free_commands()
+
+
 def register(app: Flask) -> None:
     """Attach the commands that need an app (database, moderators, processes)."""
     from moderation import commands

@@ -1,13 +1,19 @@
-"""Commands that act on a configured app: database, sites, moderators."""
+"""Commands that act on a configured app: database, sites, moderators, and the service processes."""
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
+
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from moderation import processes
 from moderation.db import session_scope
 from moderation.migrate import upgrade
-from moderation.models import Site
+from moderation.models import Moderator, Site
+from moderation.settings import Settings, generate_secrets
 
 
 @click.group("db")
@@ -39,4 +45,133 @@ def create_site(site_id: str, origins: tuple[str, ...], name: str) -> None:
     click.echo(f"site {site_id}: {', '.join(sorted(origins))}")
 
 
-COMMANDS = [db_group, create_site]
+def _settings() -> Settings:
+    return current_app.extensions["settings"]
+
+
+def _instance(settings: Settings) -> Path:
+    return Path(current_app.instance_path)
+
+
+@click.command("create-moderator")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--can-reveal-email", is_flag=True, help="may reveal full email addresses (audited)")
+@click.option("--update", is_flag=True, help="change the password of an existing moderator")
+@with_appcontext
+def create_moderator(username: str, password: str, can_reveal_email: bool, update: bool) -> None:
+    """Create a moderator with an argon2id password hash."""
+    from argon2 import PasswordHasher  # noqa: PLC0415
+
+    if len(password) < 10:
+        raise click.BadParameter("use at least 10 characters", param_hint="--password")
+    with session_scope(current_app) as session:
+        moderator = session.query(Moderator).filter_by(username=username).one_or_none()
+        if moderator is not None and not update:
+            raise click.ClickException(f"moderator {username!r} exists (use --update to change the password)")
+        moderator = moderator or Moderator(username=username)
+        moderator.password_hash = PasswordHasher().hash(password)
+        moderator.can_reveal_email = can_reveal_email
+        session.add(moderator)
+    click.echo(f"moderator {username} saved")
+
+
+@click.command("web")
+@click.option("--workers", default=2, show_default=True, help="gunicorn worker processes")
+@with_appcontext
+def web(workers: int) -> None:
+    """Serve the web app with gunicorn on settings host:port."""
+    argv = processes.web_argv(_settings(), workers)
+    os.execv(argv[0], argv)
+
+
+@click.command("worker")
+@click.option("--concurrency", "-c", default=os.cpu_count() or 1, show_default=True)
+@with_appcontext
+def worker(concurrency: int) -> None:
+    """Run a Celery worker for the scoring queue (prefork)."""
+    argv = processes.worker_argv(_settings(), concurrency)
+    os.execv(argv[0], argv)
+
+
+@click.command("beat")
+@with_appcontext
+def beat() -> None:
+    """Run Celery beat (the outbox sweeper's schedule); run exactly one per deployment."""
+    argv = processes.beat_argv(_settings(), _instance(_settings()))
+    os.execv(argv[0], argv)
+
+
+def _ensure_site(app: Flask, settings: Settings) -> None:
+    from moderation.services import sites  # noqa: PLC0415
+
+    with session_scope(app) as session:
+        sites.sync_sites(session, settings)
+        sites.ensure_demo_site(session, settings)
+
+
+@click.command("serve")
+@click.option("--demo", is_flag=True, help="create the demo site whose origin is this service")
+@click.option("--web-workers", default=2, show_default=True)
+@click.option("--concurrency", "-c", default=1, show_default=True, help="scoring worker processes")
+@with_appcontext
+def serve(demo: bool, web_workers: int, concurrency: int) -> None:
+    """Everything on one machine: migrate, Redis, then web + worker + beat until Ctrl-C."""
+    from moderation import localredis  # noqa: PLC0415
+
+    app, settings = current_app._get_current_object(), _settings()
+    upgrade(app.extensions["db_engine"])
+    click.echo(f"database ready ({settings.database_url.split('://', 1)[0]})")
+    if demo:
+        _ensure_site(app, settings)
+    private_redis = localredis.ensure(settings.redis_url, _instance(settings) / "redis")
+    if private_redis is None:
+        click.echo(f"using Redis at {settings.redis_url}")
+    supervisor = processes.Supervisor()
+    supervisor.install_signal_handlers()
+    base = f"http://{'127.0.0.1' if settings.host in ('0.0.0.0', '::') else settings.host}:{settings.port}"
+    failed = None
+    try:
+        supervisor.start("web", processes.web_argv(settings, web_workers))
+        supervisor.start("worker", processes.worker_argv(settings, concurrency))
+        supervisor.start("beat", processes.beat_argv(settings, _instance(settings)))
+        if processes.wait_http(base + "/api/v1/openapi.json", 60, supervisor):
+            lines = [f"  service:   {base}", f"  API docs:  {base}/api/v1/openapi.json"]
+            if demo:
+                lines.insert(1, f"  demo page: {base}/demo/artikel-1")
+            click.echo("\nmoderation is running (web, worker, beat):\n" + "\n".join(lines) + "\nPress Ctrl-C to stop.\n")
+        failed = supervisor.wait()
+    finally:
+        if failed:
+            click.echo(f"{failed} exited; stopping the others", err=True)
+        else:
+            click.echo("stopping web, worker and beat ...")
+        supervisor.stop()
+        localredis.stop(private_redis)
+        click.echo("stopped.")
+    if failed:
+        sys.exit(1)
+
+
+COMMANDS = [db_group, create_site, create_moderator, web, worker, beat, serve]
+
+
+@click.command("init-secrets")
+@click.option("--instance", "instance", default="instance", show_default=True, type=click.Path(file_okay=False))
+@click.option("--force", is_flag=True, help="replace existing keys (makes stored emails unreadable)")
+def init_secrets(instance: str, force: bool) -> None:
+    """Write random keys to <instance>/secrets.toml (development, or to copy into a secret store)."""
+    import tomli_w  # noqa: PLC0415
+
+    target = Path(instance) / "secrets.toml"
+    if target.exists() and not force:
+        click.echo(f"{target} exists; keeping it")
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(tomli_w.dumps(generate_secrets()), encoding="utf-8")
+    target.chmod(0o600)
+    click.echo(f"wrote {target}")
+
+
+# Commands that must work without a loadable app (e.g. production before keys exist).
+APP_FREE_COMMANDS = [init_secrets]

@@ -1,7 +1,6 @@
-"""Make sure a Redis answers at REDIS_URL; start a private redis-server if none does."""
+"""A Redis for one machine: use the one at REDIS_URL, or start a private redis-server."""
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -47,6 +46,14 @@ def ensure(url: str, workdir: Path) -> subprocess.Popen | None:
     sys.exit(f"redis-server did not start; see {workdir / 'redis.log'}")
 
 
-if __name__ == "__main__":
-    target = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-    ensure(target, Path("instance/redis"))
+
+def stop(proc: subprocess.Popen | None) -> None:
+    """Stop a private redis-server started by ensure() (SIGTERM saves the append-only file)."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)

@@ -1,0 +1,117 @@
+"""The service's processes (web, worker, beat) as command lines, and a small supervisor for `serve`.
+
+`moderation web|worker|beat` exec one of these; `moderation serve` runs all three as children,
+each in its own process group, and stops them together.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from moderation.settings import Settings
+
+
+def web_argv(settings: Settings, workers: int) -> list[str]:
+    """gunicorn serving the app factory; no access log because it would record client IPs."""
+    return [
+        sys.executable, "-m", "gunicorn", "--bind", f"{settings.host}:{settings.port}",
+        "--workers", str(workers), "--graceful-timeout", "10", "--log-level", settings.log_level.lower(),
+        "moderation:create_app()",
+    ]
+
+
+def worker_argv(settings: Settings, concurrency: int) -> list[str]:
+    """A Celery worker for the scoring queue with the prefork pool."""
+    return [
+        sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker", "-Q", "scoring",
+        "-P", "prefork", "-c", str(concurrency), "--loglevel", settings.log_level,
+        "--without-gossip", "--without-mingle",
+    ]
+
+
+def beat_argv(settings: Settings, instance: Path) -> list[str]:
+    """Celery beat, which schedules the outbox sweep; its state file lives under instance/."""
+    return [
+        sys.executable, "-m", "celery", "-A", "workers.celery_app", "beat", "--loglevel", settings.log_level,
+        "--schedule", str(instance / "celerybeat-schedule"),
+    ]
+
+
+def wait_http(url: str, timeout: float, alive: "Supervisor | None" = None) -> bool:
+    """True once `url` answers (any HTTP status); False on timeout or when a child died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if alive is not None and alive.exited():
+            return False
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            return True
+        except urllib.error.HTTPError:
+            return True
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    return False
+
+
+@dataclass
+class Supervisor:
+    """Children in their own process groups: Ctrl-C reaches only us, and we stop them in order."""
+
+    env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    children: dict[str, subprocess.Popen] = field(default_factory=dict)
+    stopping: bool = False
+
+    def start(self, name: str, argv: list[str]) -> None:
+        """Start one child."""
+        self.children[name] = subprocess.Popen(argv, env=self.env, start_new_session=True)
+
+    def exited(self) -> str | None:
+        """The name of a child that has exited, if any."""
+        for name, proc in self.children.items():
+            if proc.poll() is not None:
+                return name
+        return None
+
+    def install_signal_handlers(self) -> None:
+        """SIGINT and SIGTERM ask the main loop to stop."""
+
+        def _request_stop(_signum: int, _frame: object) -> None:
+            self.stopping = True
+
+        signal.signal(signal.SIGINT, _request_stop)
+        signal.signal(signal.SIGTERM, _request_stop)
+
+    def wait(self) -> str | None:
+        """Block until asked to stop or a child exits; returns that child's name."""
+        while not self.stopping:
+            name = self.exited()
+            if name:
+                return name
+            time.sleep(0.3)
+        return None
+
+    def stop(self, timeout: float = 20.0) -> None:
+        """SIGTERM every child's group (warm shutdown re-queues running tasks), SIGKILL stragglers."""
+        for proc in reversed(list(self.children.values())):
+            if proc.poll() is None:
+                try:
+                    os.killpg(proc.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+        deadline = time.monotonic() + timeout
+        for proc in self.children.values():
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                proc.wait(timeout=5)

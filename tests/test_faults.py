@@ -1,0 +1,142 @@
+"""Faults with real Redis and real worker processes (C2-C5 in reliability-security.md).
+
+The worker runs the real Celery app with the keyword model (tests/helpers/fake_worker_app.py): these
+tests are about delivery and idempotence, not about the classifier. Test-only hooks in
+workers/testhooks.py count runs, hold a run on a file barrier, and make a marked comment SIGKILL
+its own process.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from moderation import queue
+from moderation.db import session_scope
+from moderation.models import OutboxMessage, utcnow
+from moderation.services import decisions
+from tests.helpers.procs import wait_for
+from tests.helpers.stack import Stack
+from workers.testhooks import POISON_MARKER
+
+pytestmark = pytest.mark.slow
+FAKE_APP = "tests.helpers.fake_worker_app"
+
+
+@pytest.fixture
+def stack(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Stack]:
+    """A stack; tests change settings with `@pytest.mark.parametrize("stack", [{...}], indirect=True)`."""
+    built = Stack(tmp_path, **getattr(request, "param", {}))
+    yield built
+    built.close()
+
+
+def block(stack: Stack) -> None:
+    (stack.hooks / "block").touch()
+
+
+def release(stack: Stack) -> None:
+    (stack.hooks / "block").unlink(missing_ok=True)
+
+
+def submit(stack: Stack, body: str = "Artikel yang bagus, terima kasih.", **kw: str) -> int:
+    response = stack.post(body, **kw)
+    assert response.status_code == 202, response.get_data(as_text=True)
+    return response.get_json()["id"]
+
+
+def first_run_pid(stack: Stack, comment_id: int) -> int:
+    runs = wait_for(lambda: [pid for cid, pid in stack.runs() if cid == comment_id], 30,
+                    what=f"a scoring run of comment {comment_id}")
+    return runs[0]
+
+
+def sweep(stack: Stack, shift: float = 0) -> decisions.SweepResult:
+    """One outbox sweep, as beat would trigger it; `shift` moves the clock forward."""
+    app = stack.app
+    with session_scope(app) as session:
+        return decisions.sweep(session, app.extensions["settings"], lambda s, ids: queue.publish(app, s, ids),
+                               now=utcnow() + timedelta(seconds=shift))
+
+
+def test_c2_sigkill_pool_child_mid_task_decides_once(stack: Stack) -> None:
+    """C2: the pool child dies mid-scoring; the message is redelivered and decided exactly once."""
+    stack.worker(FAKE_APP)
+    block(stack)
+    comment_id = submit(stack)
+    child = first_run_pid(stack, comment_id)
+    os.kill(child, signal.SIGKILL)
+    release(stack)
+    assert stack.wait_decided(comment_id, 30) == "published"
+    runs = [pid for cid, pid in stack.runs() if cid == comment_id]
+    assert len(runs) == 2 and runs[0] != runs[1]  # ran again, in the respawned child
+    assert stack.counts(comment_id) == (1, 1)
+
+
+@pytest.mark.parametrize("stack", [dict(visibility_timeout=8, task_time_limit=6)], indirect=True)
+def test_c3_sigkill_whole_worker_recovers_after_visibility_timeout(stack: Stack) -> None:
+    """C3: main process and child killed together; a new worker decides it once, within ~30 s."""
+    first = stack.worker(FAKE_APP)
+    block(stack)
+    comment_id = submit(stack)
+    first_run_pid(stack, comment_id)
+    first.kill()
+    release(stack)
+    started = time.monotonic()
+    stack.worker(FAKE_APP)
+    assert stack.wait_decided(comment_id, 30) == "published"
+    assert time.monotonic() - started < 30
+    assert len([c for c, _ in stack.runs() if c == comment_id]) == 2
+    assert stack.counts(comment_id) == (1, 1)
+
+
+def test_c5_redis_down_at_submit_then_back_empty(stack: Stack) -> None:
+    """C5: POST answers 202 with Redis down; after Redis returns (empty) the sweeper gets it scored."""
+    stack.worker(FAKE_APP)
+    stack.redis.kill()
+    comment_id = submit(stack)
+    assert stack.status(comment_id) == "pending"
+    with session_scope(stack.app) as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.comment_id == comment_id)).all()
+        assert [r.published_at for r in rows] == [None]
+    stack.redis.start()  # persistence off: it comes back empty
+    result = sweep(stack, shift=10)
+    assert result.published == 1
+    assert stack.wait_decided(comment_id, 40) == "published"
+    assert stack.counts(comment_id) == (1, 1)
+
+
+@pytest.mark.parametrize("stack", [dict(pending_requeue_seconds=1)], indirect=True)
+def test_c5_queue_lost_with_redis_data_is_requeued(stack: Stack) -> None:
+    """C5(b): a queued message lost with Redis's data is re-published from the pending row."""
+    comment_id = submit(stack)  # published to Redis, but no worker yet
+    assert stack.redis.client().llen("scoring") == 1
+    stack.redis.kill()
+    stack.redis.start()
+    assert stack.redis.client().llen("scoring") == 0
+    time.sleep(1.2)
+    assert sweep(stack).requeued == 1
+    stack.worker(FAKE_APP)
+    assert stack.wait_decided(comment_id, 30) == "published"
+    assert stack.counts(comment_id) == (1, 1)
+
+
+@pytest.mark.parametrize("stack", [dict(max_score_attempts=3)], indirect=True)
+def test_c4_poison_message_is_bounded_and_does_not_block_others(stack: Stack) -> None:
+    """C4: a comment whose scoring kills the process is tried at most N+1 times, then held."""
+    stack.worker(FAKE_APP)
+    poison = submit(stack, f"Komentar beracun {POISON_MARKER}", email="poison@example.org")
+    normal = submit(stack, "Komentar biasa yang sopan.", email="normal@example.org")
+    assert stack.wait_decided(poison, 60) == "held"
+    decision = stack.decision(poison)
+    assert decision is not None and decision.reasons == ["classifier_unavailable"]
+    # Runs that reached the model: exactly N; the N+1th saw the counter and held it unscored.
+    assert len([c for c, _ in stack.runs() if c == poison]) == 3
+    assert stack.wait_decided(normal, 30) == "published"
+    assert stack.counts(poison) == (1, 1) and stack.counts(normal) == (1, 1)
