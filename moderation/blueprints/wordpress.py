@@ -9,6 +9,7 @@ from __future__ import annotations
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request
+from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from moderation import schemas
@@ -23,18 +24,18 @@ bp = Blueprint("wordpress", __name__)
 
 
 def _page_url(thread: str) -> str | None:
-    """Where to send the author back: the thread URL, else a Referer on one of the site's origins."""
+    """Where to send the author back: the thread URL, else the Referer (checked by the caller)."""
     if schemas.is_url(thread):
         return thread
-    referer = request.headers.get("Referer", "")
-    return referer if referer else None
+    return request.headers.get("Referer") or None
 
 
 def _safe_back(site_id: str | None) -> str:
     """A back link only to a registered origin (no open redirect); else the browser's history."""
     referer = request.headers.get("Referer", "")
     site = get_session().get(Site, site_id) if site_id else None
-    if referer and site is not None and origin_of(referer) in site_origins(site):
+    candidates = [site] if site is not None else list(get_session().scalars(select(Site)))
+    if referer and any(origin_of(referer) in site_origins(s) for s in candidates):
         return referer
     return "javascript:history.back()"
 
@@ -80,7 +81,6 @@ def post_comment() -> Response | tuple[str, int]:
     meta = comments.RequestMeta(ip=request.remote_addr or "", origin=origin)
     if not raw["site"] and not origin and referer:
         # No hidden `site` field and no Origin: the Referer's origin tells us which site.
-        meta = comments.RequestMeta(ip=meta.ip, origin=None)
         raw["site"] = _site_from_referer(referer)
     result = comments.submit_comment(current_app._get_current_object(), get_session(), get_redis(), raw, meta)  # type: ignore[attr-defined]
     page = _page_url(result.thread)
@@ -92,5 +92,5 @@ def post_comment() -> Response | tuple[str, int]:
 
 def _site_from_referer(referer: str) -> str | None:
     origin = origin_of(referer)
-    matches = [s.id for s in get_session().query(Site).all() if origin in site_origins(s)]
+    matches = [s.id for s in get_session().scalars(select(Site)) if origin in site_origins(s)]
     return matches[0] if len(matches) == 1 else None
