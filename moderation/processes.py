@@ -23,6 +23,7 @@ def web_argv(settings: Settings, workers: int) -> list[str]:
     return [
         sys.executable, "-m", "gunicorn", "--bind", f"{settings.host}:{settings.port}",
         "--workers", str(workers), "--graceful-timeout", "10", "--log-level", settings.log_level.lower(),
+        "--no-control-socket",  # several services on one machine would fight over ~/.gunicorn
         "moderation:create_app()",
     ]
 
