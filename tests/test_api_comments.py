@@ -145,3 +145,18 @@ def test_edit_window_closes(app_factory, method: str) -> None:  # type: ignore[n
 def test_get_unknown_comment(client) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/api/v1/comments/12345").status_code == 404
     assert client.get("/api/v1/comments", query_string={"site": "nope", "thread": "x"}).status_code == 422
+
+
+def test_returning_author_recognised_by_signed_cookie(app_factory) -> None:  # type: ignore[no-untyped-def]
+    app = news_app(app_factory, flood_seconds=0)
+    client = app.test_client()
+    first = post(client, body="satu")
+    cookie = first.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "budi" not in cookie.lower()
+    second = post(client, body="dua").json["id"]  # same browser: cookie sent back
+    stranger = app.test_client()  # same name and email typed in another browser
+    third = post(stranger, body="tiga").json["id"]
+    with session_scope(app) as session:
+        assert session.get(Comment, first.json["id"]).signals["author_recognised"] is False
+        assert session.get(Comment, second).signals["author_recognised"] is True
+        assert session.get(Comment, third).signals["author_recognised"] is False

@@ -44,7 +44,16 @@ def json_body() -> dict[str, Any]:
 
 
 def _meta() -> comments.RequestMeta:
-    return comments.RequestMeta(ip=request.remote_addr or "", origin=request.headers.get("Origin"))
+    return comments.RequestMeta(ip=request.remote_addr or "", origin=request.headers.get("Origin"),
+                                author_cookie=request.cookies.get(comments.AUTHOR_COOKIE, ""))
+
+
+def set_author_cookie(response: Response, result: comments.Submitted) -> Response:
+    """Remember the author in this browser (signed author id only; no email, no index)."""
+    if result.author_cookie:
+        response.set_cookie(comments.AUTHOR_COOKIE, result.author_cookie, max_age=365 * 24 * 3600,
+                            httponly=True, samesite="Lax", secure=request.is_secure, path="/")
+    return response
 
 
 def _site_and_thread() -> tuple[str, str]:
@@ -74,13 +83,15 @@ def _too_fast(exc: comments.TooFast) -> tuple[Response, int, dict[str, str]]:
 
 
 @bp.post("/comments")
-def create_comment() -> tuple[Response, int, dict[str, str]]:
+def create_comment() -> Response:
     """Accept a comment; it is scored asynchronously, so the answer is always `pending`."""
     data = json_body()
     result = comments.submit_comment(current_app._get_current_object(), get_session(), get_redis(), data, _meta())  # type: ignore[attr-defined]
     g.cors_site = result.site_id
-    body = {"id": result.id, "status": result.status, "edit_token": result.edit_token}
-    return jsonify(body), 202, {"Location": url_for("api.get_comment", comment_id=result.id), "Cache-Control": "no-store"}
+    response = jsonify({"id": result.id, "status": result.status, "edit_token": result.edit_token})
+    response.status_code = 202
+    response.headers.update({"Location": url_for("api.get_comment", comment_id=result.id), "Cache-Control": "no-store"})
+    return set_author_cookie(response, result)
 
 
 @bp.get("/comments")

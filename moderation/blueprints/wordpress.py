@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request
+from flask import Blueprint, Response, current_app, make_response, redirect, render_template, request
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from moderation import schemas
+from moderation.blueprints.api import set_author_cookie
 from moderation.db import get_session
 from moderation.errors import APIError
 from moderation.extensions import get_redis
@@ -66,7 +67,7 @@ def _too_large(_exc: RequestEntityTooLarge) -> tuple[str, int]:
 
 
 @bp.post("/wp-comments-post.php")
-def post_comment() -> Response | tuple[str, int]:
+def post_comment() -> Response:
     """Same pipeline as the JSON API, then 303 back to the page at the comment's anchor."""
     form = request.form
     referer = request.headers.get("Referer", "")
@@ -78,7 +79,8 @@ def post_comment() -> Response | tuple[str, int]:
         "form_token": form.get("form_token", ""), schemas.HONEYPOT_FIELD: form.get(schemas.HONEYPOT_FIELD, ""),
     }
     origin = request.headers.get("Origin")
-    meta = comments.RequestMeta(ip=request.remote_addr or "", origin=origin)
+    meta = comments.RequestMeta(ip=request.remote_addr or "", origin=origin,
+                                author_cookie=request.cookies.get(comments.AUTHOR_COOKIE, ""))
     if not raw["site"] and not origin and referer:
         # No hidden `site` field and no Origin: the Referer's origin tells us which site.
         raw["site"] = _site_from_referer(referer)
@@ -86,8 +88,8 @@ def post_comment() -> Response | tuple[str, int]:
     page = _page_url(result.thread)
     site = get_session().get(Site, result.site_id)
     if page and site is not None and origin_of(page) in site_origins(site):
-        return redirect(_with_marker(page, result.id), code=303)
-    return render_template("wp_thanks.html", comment_id=result.id), 200
+        return set_author_cookie(redirect(_with_marker(page, result.id), code=303), result)
+    return set_author_cookie(make_response(render_template("wp_thanks.html", comment_id=result.id)), result)
 
 
 def _site_from_referer(referer: str) -> str | None:

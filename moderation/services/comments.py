@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any, Mapping
 
 from flask import Flask
+from itsdangerous import BadSignature, URLSafeSerializer
 from redis import Redis
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -41,6 +42,7 @@ class RequestMeta:
 
     ip: str = ""
     origin: str | None = None
+    author_cookie: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,11 +53,30 @@ class Submitted:
     site_id: str
     thread: str
     edit_token: str
+    author_cookie: str = ""
     status: str = Status.PENDING.value
 
 
 def _token_hash(settings: Settings, token: str) -> str:
     return hmac.new(settings.secrets.secret_key.encode(), b"edit-token|" + token.encode(), hashlib.sha256).hexdigest()
+
+
+AUTHOR_COOKIE = "moderation_author"
+
+
+def _cookie_serializer(settings: Settings) -> URLSafeSerializer:
+    return URLSafeSerializer(settings.secrets.secret_key, salt="moderation.author-cookie.v1")
+
+
+def _recognised(settings: Settings, cookie: str, site_id: str, author_id: int) -> bool:
+    """True when the signed cookie from an earlier comment names this author on this site."""
+    if not cookie:
+        return False
+    try:
+        payload = _cookie_serializer(settings).loads(cookie)
+    except BadSignature:
+        return False
+    return isinstance(payload, dict) and payload.get("s") == site_id and payload.get("a") == author_id
 
 
 def _get_or_create(session: Session, model: type, lookup: Mapping[str, Any], **values: Any) -> Any:
@@ -135,6 +156,9 @@ def submit_comment(app: Flask, session: Session, redis: Redis, raw: Mapping[str,
     email_enc = privacy.encrypt_email(settings, data.email, privacy.author_aad(site.id, bidx)) if data.email else b""
     author = _get_or_create(session, Author, {"site_id": site.id, "email_bidx": bidx}, email_enc=email_enc)
     signals["new_author"] = author.published_count == 0
+    # Typing someone's name and email is not enough to skip a first-time hold: the browser must
+    # also carry the signed cookie set when that author commented before.
+    signals["author_recognised"] = _recognised(settings, meta.author_cookie, site.id, author.id)
     token = secrets.token_urlsafe(24)
     comment = Comment(thread_id=thread.id, parent_id=parent_id, author_id=author.id, name=data.name,
                       website=data.website, body=data.body, status=Status.PENDING.value,
@@ -146,7 +170,8 @@ def submit_comment(app: Flask, session: Session, redis: Redis, raw: Mapping[str,
     session.add(message)
     session.commit()
     queue.publish(app, session, [message.id])
-    return Submitted(id=comment.id, site_id=site.id, thread=data.thread, edit_token=token)
+    cookie = _cookie_serializer(settings).dumps({"s": site.id, "a": author.id}) if bidx else ""
+    return Submitted(id=comment.id, site_id=site.id, thread=data.thread, edit_token=token, author_cookie=cookie)
 
 
 def ensure_sites_synced(app: Flask, session: Session) -> None:
