@@ -13,10 +13,15 @@ from moderation import policy
 from moderation.db import session_scope
 from moderation.models import AuditEntry, Author, Comment, Decision, OutboxMessage, utcnow
 from moderation.services import decisions
+from tests.conftest import database_urls
 from tests.helpers.factories import make_comment
 from tests.helpers.fakes import FakeModel
 from workers import model as model_cache
 from workers import scoring, tasks
+
+
+# Decisions and the sweep are storage code: run them on PostgreSQL too when TEST_DATABASE_URL is set.
+pytestmark = pytest.mark.parametrize("database_url", database_urls(), indirect=True)
 
 
 @pytest.fixture
