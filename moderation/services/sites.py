@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from moderation.errors import Forbidden, ValidationFailed
 from moderation.models import Site
-from moderation.settings import PolicySettings, Settings, _deep_merge
+from moderation.settings import PolicySettings, Settings
 
 DEMO_SITE = "demo"
 
@@ -67,14 +67,22 @@ def ensure_demo_site(session: Session, settings: Settings) -> Site:
     return site
 
 
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in extra.items():
+        both_dicts = isinstance(value, dict) and isinstance(merged.get(key), dict)
+        merged[key] = _merge(merged[key], value) if both_dicts else value
+    return merged
+
+
 def policy_for(settings: Settings, site: Site | str | None) -> PolicySettings:
     """settings.policy, then TOML [sites.<id>.policy], then the site row's policy overrides."""
     merged: dict[str, Any] = settings.policy.model_dump()
     site_id = site if isinstance(site, str) else (site.id if site is not None else None)
     if site_id and site_id in settings.sites:
-        merged = _deep_merge(merged, settings.sites[site_id].policy)
+        merged = _merge(merged, settings.sites[site_id].policy)
     if isinstance(site, Site) and site.policy:
-        merged = _deep_merge(merged, site.policy)
+        merged = _merge(merged, site.policy)
     return PolicySettings.model_validate(merged)
 
 
