@@ -45,6 +45,12 @@ def celery_config(settings: Settings) -> dict:
         # often (the scan is one ZRANGEBYSCORE) so that bound stays near the timeout (C3).
         "unacked_restore_interval": restore_interval(settings.visibility_timeout),
         "unacked_restore_throttle": 1,
+        # Publishing gives up fast (one quick retry) when the broker is down: the web request must
+        # still answer 202 promptly, and the outbox row is our copy (kombu's default waits ~6 s).
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
         "socket_connect_timeout": 1,
         "socket_timeout": 5,
         "retry_on_timeout": False,

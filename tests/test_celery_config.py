@@ -28,6 +28,7 @@ def test_reliability_settings_pinned(app: Flask) -> None:
     assert conf.broker_transport_options["unacked_restore_interval"] <= 10
     assert conf.task_routes[SCORE_TASK]["queue"] == SCORING_QUEUE
     assert conf.worker_soft_shutdown_timeout > 0
+    assert conf.broker_transport_options["max_retries"] <= 1  # a publish with Redis down fails fast
 
 
 def test_time_limit_must_stay_below_visibility_timeout() -> None:
