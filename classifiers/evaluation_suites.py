@@ -27,14 +27,26 @@ __all__ = [
 Scorer = Callable[[list[str]], list[Mapping[str, Any]]]
 
 
-def neutral_sentences() -> list[dict[str, str]]:
-    """The neutral templated sentences (never used in training), as records.
+def neutral_sentences() -> dict[str, list[dict[str, str]]]:
+    """Neutral templated sentences never used in training, as records, in two sets.
 
-    Taken from ``classifiers.bias_terms.evaluation_neutral_sentences()``.
+    ``seen_terms``: ``classifiers.bias_terms.evaluation_neutral_sentences()`` (held-out templates,
+    but the identity terms also occur in the neutral training sentences); ``unseen_terms``:
+    :mod:`classifiers.bias_eval_templates` (terms and templates the training never saw).
     """
-    from . import bias_terms  # helper module of the training side
+    from . import bias_eval_templates, bias_terms
 
-    return as_records(bias_terms.evaluation_neutral_sentences())
+    category = {
+        (term, lang): cat
+        for lang, table in (("id", bias_terms.IDENTITY_TERMS_ID), ("en", bias_terms.IDENTITY_TERMS_EN))
+        for cat, terms in table.items()
+        for term in terms
+    }
+    seen = [
+        {"text": text, "language": lang, "category": category.get((term, lang), "other"), "term": term}
+        for text, lang, term in bias_terms.evaluation_neutral_sentences()
+    ]
+    return {"seen_terms": seen, "unseen_terms": as_records(bias_eval_templates.sentences())}
 
 
 def _get(item: Any, *names: str) -> Any:
