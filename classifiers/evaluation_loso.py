@@ -60,7 +60,7 @@ def run_loso(
     *,
     train_params: dict[str, Any] | None = None,
     random_state: int = 0,
-    on_fold: Callable[[str, str], None] | None = None,
+    on_fold: Callable[[str, str, str], None] | None = None,
     include_baseline: bool = True,
 ) -> list[dict[str, Any]]:
     """One row per (left-out source, model) with ROC-AUC, PR-AUC and P/R/F1.
@@ -70,7 +70,7 @@ def run_loso(
     rows: list[dict[str, Any]] = []
     for task, source in loso_sources(examples):
         if on_fold:
-            on_fold(task, source)
+            on_fold(task, source, "start")
         train = [e for e in examples if e.source != source]
         test = [e for e in examples if e.source == source and e.task == task]
         texts = [e.text for e in test]
@@ -87,6 +87,8 @@ def run_loso(
                 brow = {"task": task, "source": source, "model": "baseline", "language": test[0].language}
                 brow.update(binary_metrics(y, baseline_scores(base, texts), BASELINE_THRESHOLD))
                 rows.append(brow)
+        if on_fold:
+            on_fold(task, source, "done")
     return rows
 
 

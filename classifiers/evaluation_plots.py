@@ -78,7 +78,8 @@ def pr_curves(panels: Mapping[str, Series], path: Path) -> Path:
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1.02)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=7, loc="lower left")
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=7, loc="lower left")
     fig.tight_layout()
     fig.savefig(path, dpi=_DPI)
     plt.close(fig)
