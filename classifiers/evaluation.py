@@ -35,6 +35,7 @@ HEADS: dict[str, tuple[str, str]] = {
 # Leave-one-source-out trains one model per source: reduced (same architecture) settings so the
 # whole report stays within ~15 minutes on 2 cores. Filled from training's own defaults.
 LOSO_PARAMS: dict[str, Any] = {}
+LOSO_MAX_ROWS_PER_SOURCE: int | None = 4000
 ROBUSTNESS_N = 500
 CHUNK = 2000
 
@@ -202,9 +203,11 @@ def evaluate(model: Any, examples: Sequence[Any], out: Path, *, run_loso: bool =
             step = progress.add_task("leave-one-source-out", total=len(folds))
             params = dict(LOSO_PARAMS if loso_params is None else loso_params)
             res["meta"]["loso_params"] = params
+            res["meta"]["loso_max_rows_per_source"] = LOSO_MAX_ROWS_PER_SOURCE
             if train_fn is None:
                 from .training import train as train_fn
             res["loso"] = loso.run_loso(examples, train_fn, train_params=params,
+                                        max_rows_per_source=LOSO_MAX_ROWS_PER_SOURCE,
                                         on_fold=lambda t, s, stage: progress.update(
                                             step, description=f"LOSO {t}: without {s}",
                                             advance=int(stage == "done")))

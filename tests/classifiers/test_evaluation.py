@@ -194,3 +194,13 @@ def test_evaluate_writes_report_json_and_small_pngs(tmp_path):
     for png in ("calibration.png", "calibration_subscores.png", "pr_curves.png", "robustness.png"):
         size = (tmp_path / png).stat().st_size
         assert 1000 < size < 200_000, (png, size)
+
+
+def test_cap_per_source_is_stratified_and_deterministic():
+    corpus = _corpus(40)
+    capped = evaluation_loso.cap_per_source(corpus, 10)
+    assert capped == evaluation_loso.cap_per_source(corpus, 10)
+    for src in ("tox-id", "spam-en"):
+        rows = [e for e in capped if e.source == src]
+        assert len(rows) == 10 and sum(e.label for e in rows) == 5
+    assert evaluation_loso.cap_per_source(corpus, None) == corpus
