@@ -1,0 +1,222 @@
+#!/usr/bin/env python3
+"""Speed and memory of our classifiers vs alt-profanity-check, on the same texts, in one run.
+
+    python bench/bench_classifiers.py [--n 3000] [--data PATH] [--write-readme]
+
+Texts: ``--n`` comments sampled (seed 0, half Indonesian, half English) from the held-out split
+of the training datasets (``../shared/datasets`` by default). Each library is measured in its own
+fresh subprocess so neither one's imports, caches or memory affect the other:
+
+- single-comment latency: one call per comment (ours ``model.score(text)``, alt-profanity-check
+  ``predict_prob([text])``), after 50 warm-up calls; median and p99 over all texts;
+- batch: per-comment time of one call on the whole list (``model.score_many(texts)`` vs
+  ``predict_prob(texts)``), median of 3 runs;
+- memory: a separate fresh process that imports the library, loads the model and scores one
+  comment, then reports VmRSS (current resident set) and ru_maxrss (peak).
+
+Targets (issue 2): single median >= 10x faster than alt-profanity-check; batch per comment no
+slower; our resident memory < 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+README = Path(__file__).resolve().parent / "README.md"
+START, END = "<!-- bench_classifiers:start -->", "<!-- bench_classifiers:end -->"
+IMPLS = ("ours", "alt-profanity-check")
+TARGET_SINGLE_SPEEDUP = 10.0
+TARGET_RSS_MB = 300.0
+
+
+# --- worker side (runs in a fresh subprocess) -------------------------------------------------
+
+def _load(impl: str):
+    if impl == "ours":
+        sys.path.insert(0, str(ROOT))
+        from classifiers import load_default
+
+        model = load_default()
+        return (lambda t: model.score(t)), (lambda ts: model.score_many(ts))
+    from profanity_check import predict_prob
+
+    return (lambda t: predict_prob([t])), (lambda ts: predict_prob(ts))
+
+
+def _rss_mb() -> tuple[float, float]:
+    vm = 0.0
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                vm = int(line.split()[1]) / 1024
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    return vm, peak
+
+
+def worker(impl: str, texts_path: str, memory_only: bool) -> dict:
+    t0 = time.perf_counter()
+    single, batch = _load(impl)
+    texts: list[str] = json.loads(Path(texts_path).read_text(encoding="utf-8"))
+    single(texts[0])
+    load_s = time.perf_counter() - t0
+    if memory_only:
+        vm, peak = _rss_mb()
+        return {"impl": impl, "load_s": load_s, "rss_mb": vm, "maxrss_mb": peak}
+    for t in texts[:50]:
+        single(t)
+    lat = []
+    for t in texts:
+        s = time.perf_counter_ns()
+        single(t)
+        lat.append((time.perf_counter_ns() - s) / 1e6)
+    lat.sort()
+    runs = []
+    for _ in range(3):
+        s = time.perf_counter()
+        batch(texts)
+        runs.append((time.perf_counter() - s) / len(texts) * 1e3)
+    return {
+        "impl": impl,
+        "n": len(texts),
+        "single_median_ms": statistics.median(lat),
+        "single_p99_ms": lat[min(len(lat) - 1, int(0.99 * len(lat)))],
+        "single_mean_ms": statistics.fmean(lat),
+        "batch_per_comment_ms": statistics.median(runs),
+    }
+
+
+# --- driver side ------------------------------------------------------------------------------
+
+def sample_texts(n: int, data_dir: Path | None) -> tuple[list[str], str]:
+    sys.path.insert(0, str(ROOT))
+    from classifiers.datasets import DEFAULT_DATA_DIR, load_corpus
+
+    examples = load_corpus(data_dir or DEFAULT_DATA_DIR)
+    try:
+        from classifiers.evaluation import heldout_split
+
+        _, test = heldout_split(examples)
+        origin = "held-out split of the training datasets"
+    except (ImportError, AttributeError):
+        test, origin = examples, "training datasets (no held-out split available)"
+    rng = random.Random(0)
+    out = []
+    for lang in ("id", "en"):
+        pool = sorted({e.text for e in test if e.language == lang and 0 < len(e.text) <= 1000})
+        out += rng.sample(pool, min(n // 2, len(pool)))
+    rng.shuffle(out)
+    return out, origin
+
+
+def run_worker(impl: str, texts_path: str, memory_only: bool = False) -> dict:
+    cmd = [sys.executable, __file__, "--worker", impl, "--texts", texts_path]
+    if memory_only:
+        cmd.append("--memory-only")
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    res = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env, cwd=ROOT)
+    if res.returncode != 0:
+        raise RuntimeError(f"{impl} worker failed:\n{res.stderr[-3000:]}")
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def machine() -> dict:
+    cpu = "?"
+    mem = "?"
+    try:
+        cpu = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text()).group(1)
+        kb = int(re.search(r"MemTotal:\s*(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        mem = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, AttributeError):
+        pass
+    import numpy
+    import sklearn
+
+    return {"nproc": os.cpu_count(), "cpu": cpu, "ram": mem, "python": platform.python_version(),
+            "platform": platform.platform(), "scikit-learn": sklearn.__version__, "numpy": numpy.__version__}
+
+
+def render(results: dict, mach: dict, n: int, origin: str) -> str:
+    o, a = results["ours"], results["alt-profanity-check"]
+    single_x = a["single_median_ms"] / o["single_median_ms"]
+    p99_x = a["single_p99_ms"] / o["single_p99_ms"]
+    batch_x = a["batch_per_comment_ms"] / o["batch_per_comment_ms"]
+    lines = [
+        f"Machine: {mach['nproc']} cores (`nproc`), CPU `{mach['cpu']}`, RAM {mach['ram']}, "
+        f"Python {mach['python']}, scikit-learn {mach['scikit-learn']}, numpy {mach['numpy']}, "
+        f"{mach['platform']}. Run on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+        "",
+        f"Texts: {n:,} comments ({origin}), half Indonesian, half English, seed 0.",
+        "",
+        "| measure | ours | alt-profanity-check | ratio (apc / ours) | target |",
+        "|---|---:|---:|---:|---|",
+        f"| single comment, median (ms) | {o['single_median_ms']:.3f} | {a['single_median_ms']:.3f} | "
+        f"{single_x:.1f}x | >= {TARGET_SINGLE_SPEEDUP:.0f}x: "
+        f"{'met' if single_x >= TARGET_SINGLE_SPEEDUP else '**not met**'} |",
+        f"| single comment, p99 (ms) | {o['single_p99_ms']:.3f} | {a['single_p99_ms']:.3f} | {p99_x:.1f}x | |",
+        f"| batch, per comment (ms) | {o['batch_per_comment_ms']:.4f} | {a['batch_per_comment_ms']:.4f} | "
+        f"{batch_x:.2f}x | >= 1x: {'met' if batch_x >= 1 else '**not met**'} |",
+        f"| resident memory, model loaded (VmRSS, MB) | {o['rss_mb']:.0f} | {a['rss_mb']:.0f} | | ours < "
+        f"{TARGET_RSS_MB:.0f} MB: {'met' if o['rss_mb'] < TARGET_RSS_MB else '**not met**'} |",
+        f"| peak memory (ru_maxrss, MB) | {o['maxrss_mb']:.0f} | {a['maxrss_mb']:.0f} | | |",
+        f"| import + load + first score (s) | {o['load_s']:.2f} | {a['load_s']:.2f} | | |",
+        "",
+        "Ours returns four calibrated scores plus the detected language per call (lingua; batch "
+        "language detection uses all cores); alt-profanity-check returns one English profanity "
+        "probability.",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=3000, help="number of comments (default 3000)")
+    ap.add_argument("--data", type=Path, default=None, help="datasets folder")
+    ap.add_argument("--write-readme", action="store_true", help="write the results into bench/README.md")
+    ap.add_argument("--worker", choices=IMPLS, help=argparse.SUPPRESS)
+    ap.add_argument("--texts", help=argparse.SUPPRESS)
+    ap.add_argument("--memory-only", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.texts, args.memory_only)))
+        return 0
+
+    texts, origin = sample_texts(args.n, args.data)
+    print(f"{len(texts)} texts from the {origin}", flush=True)
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = str(Path(tmp) / "texts.json")
+        Path(path).write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+        for impl in IMPLS:
+            print(f"measuring {impl} ...", flush=True)
+            results[impl] = run_worker(impl, path)
+            results[impl].update({k: v for k, v in run_worker(impl, path, memory_only=True).items()
+                                  if k in ("rss_mb", "maxrss_mb", "load_s")})
+    mach = machine()
+    table = render(results, mach, len(texts), origin)
+    print(table)
+    print(json.dumps({"machine": mach, "results": results}, indent=1))
+    if args.write_readme and README.exists():
+        body = README.read_text(encoding="utf-8")
+        if START in body and END in body:
+            pre, rest = body.split(START, 1)
+            _, post = rest.split(END, 1)
+            README.write_text(f"{pre}{START}\n{table}\n{END}{post}", encoding="utf-8")
+            print(f"updated {README}")
+    return 0  # a benchmark reports against its targets; it does not fail the build
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,245 @@
+"""`moderation evaluate`: the evaluation report of a trained model (Markdown + PNG + JSON).
+
+Stages: held-out metrics per source and language (the split the training used, reproduced from
+the data), baseline comparison, calibration and PR figures, identity-term bias on neutral
+templated sentences, the functional suite, robustness to evasion, and leave-one-source-out.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import evaluation_loso as loso
+from . import evaluation_report as render
+from .evaluation_metrics import binary_metrics, expected_calibration_error, threshold_for_recall
+from .evaluation_plots import pr_curves, reliability_diagram, robustness_chart
+from .evaluation_suites import bias_table, neutral_sentences, run_functional, worst_terms
+from .robustness import run_robustness, sample_positives
+
+__all__ = ["HEADS", "LOSO_PARAMS", "heldout_split", "labels_for", "evaluate", "main"]
+
+# score name -> (task of the rows, attribute holding the label)
+HEADS: dict[str, tuple[str, str]] = {
+    "toxicity": ("toxicity", "label"),
+    "identity_hate": ("toxicity", "identity_hate"),
+    "spam": ("spam", "label"),
+    "gambling_promo": ("spam", "gambling"),
+}
+# Leave-one-source-out trains one model per source: reduced (same architecture) settings so the
+# whole report stays within ~15 minutes on 2 cores. Filled from training's own defaults.
+LOSO_PARAMS: dict[str, Any] = {}
+LOSO_MAX_ROWS_PER_SOURCE: int | None = 4000
+ROBUSTNESS_N = 500
+CHUNK = 2000
+
+
+def heldout_split(examples: Sequence[Any]) -> tuple[list[Any], list[Any]]:
+    """The (train, test) split the training uses, reproduced deterministically from the data."""
+    from . import training
+
+    return training.split_examples(examples)
+
+
+def labels_for(rows: Sequence[Any], head: str) -> tuple[list[int], np.ndarray]:
+    """Indices of ``rows`` that carry a label for ``head``, and those labels."""
+    task, attr = HEADS[head]
+    idx = [i for i, e in enumerate(rows) if e.task == task and getattr(e, attr) is not None]
+    return idx, np.array([int(getattr(rows[i], attr)) for i in idx], dtype=int)
+
+
+def _thr(model: Any, head: str, which: str = "hold") -> float:
+    try:
+        return float(model.thresholds[head][which])
+    except (AttributeError, KeyError, TypeError):
+        return 0.5
+
+
+def _score_in_chunks(model: Any, texts: list[str], progress: Any, label: str) -> list[dict]:
+    task = progress.add_task(label, total=len(texts))
+    out: list[dict] = []
+    for start in range(0, len(texts), CHUNK):
+        out.extend(model.score_many(texts[start : start + CHUNK]))
+        progress.advance(task, min(CHUNK, len(texts) - start))
+    return out
+
+
+def _group_metrics(rows, scores, head, model) -> list[dict[str, Any]]:
+    idx, y = labels_for(rows, head)
+    if not idx:
+        return []
+    p = np.array([scores[i][head] for i in idx], dtype=float)
+    hold, reject = _thr(model, head, "hold"), _thr(model, head, "reject")
+    groups: dict[tuple[str, str], list[int]] = {("all", "all"): list(range(len(idx)))}
+    for j, i in enumerate(idx):
+        groups.setdefault(("language", rows[i].language), []).append(j)
+        groups.setdefault(("source", rows[i].source), []).append(j)
+    out = []
+    for (kind, name), js in sorted(groups.items()):
+        m = binary_metrics(y[js], p[js], hold)
+        r = binary_metrics(y[js], p[js], reject)
+        m.update({"kind": kind, "group": name, "head": head, "precision_reject": r["precision"],
+                  "recall_reject": r["recall"], "f1_reject": r["f1"], "reject": reject,
+                  "ece": expected_calibration_error(y[js], p[js])})
+        out.append(m)
+    return out
+
+
+@contextmanager
+def _progress():
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn()) as progress:
+        yield progress
+
+
+def evaluate(model: Any, examples: Sequence[Any], out: Path, *, run_loso: bool = True,
+             loso_params: dict[str, Any] | None = None, split: Callable | None = None,
+             train_fn: Callable[..., Any] | None = None,
+             neutral: dict[str, list[dict[str, str]]] | None = None) -> dict[str, Any]:
+    """Run every stage, write ``out/REPORT.md``, ``out/results.json`` and the PNGs; return results.
+
+    ``split``, ``train_fn`` and ``neutral`` default to the training's split, ``training.train``
+    and :func:`evaluation_suites.neutral_sentences` (tests pass stand-ins).
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.monotonic()
+    train, test = (split or heldout_split)(examples)
+    res: dict[str, Any] = {"meta": {
+        "model_version": getattr(model, "version", "?"), "n_train": len(train), "n_test": len(test),
+        "thresholds": getattr(model, "thresholds", {}), "baseline": loso.BASELINE_DESCRIPTION,
+        "sources": sorted({e.source for e in examples}),
+    }}
+    with _progress() as progress:
+        texts = [e.text for e in test]
+        scores = _score_in_chunks(model, texts, progress, "scoring held-out split")
+        res["heldout"] = {h: _group_metrics(test, scores, h, model) for h in HEADS}
+        detected = [s.get("language") for s in scores]
+        res["meta"]["language_detection_accuracy"] = float(np.mean(
+            [d == e.language for d, e in zip(detected, test, strict=True)]))
+
+        step = progress.add_task("baseline on the training split", total=2)
+        baselines = {}
+        for task in ("toxicity", "spam"):
+            baselines[task] = loso.fit_baseline(train, task)
+            progress.advance(step)
+        base_scores = {t: loso.baseline_scores(b, texts) for t, b in baselines.items()}
+        res["heldout_baseline"] = {t: _group_metrics(test, [{t: v} for v in base_scores[t]], t, None)
+                                   for t in baselines}
+
+        panels_cal, panels_pr = {}, {}
+        for head in HEADS:
+            idx, y = labels_for(test, head)
+            p = np.array([scores[i][head] for i in idx])
+            panels_cal[head] = {lang: (y[[j for j, i in enumerate(idx) if test[i].language == lang]],
+                                       p[[j for j, i in enumerate(idx) if test[i].language == lang]])
+                                for lang in ("id", "en")}
+            by_src = {}
+            for src in sorted({test[i].source for i in idx}):
+                js = [j for j, i in enumerate(idx) if test[i].source == src]
+                by_src[src] = (y[js], p[js])
+            panels_pr[head] = by_src
+        reliability_diagram({h: panels_cal[h] for h in ("toxicity", "spam")}, out / "calibration.png")
+        reliability_diagram({h: panels_cal[h] for h in ("identity_hate", "gambling_promo")},
+                            out / "calibration_subscores.png")
+        pr_curves({h: panels_pr[h] for h in ("toxicity", "spam")}, out / "pr_curves.png")
+
+        # identity-term bias: ours at the hold threshold, baseline at matched held-out recall
+        hold = _thr(model, "toxicity")
+        idx, y = labels_for(test, "toxicity")
+        ours_p = np.array([scores[i]["toxicity"] for i in idx])
+        recall_ours = float(np.mean(ours_p[y == 1] >= hold))
+        base_thr = threshold_for_recall(y, base_scores["toxicity"][idx], recall_ours)
+        res["bias_thresholds"] = {"ours": hold, "baseline_matched": base_thr, "baseline_default": 0.5,
+                                  "recall_ours_at_hold": recall_ours}
+        res["bias"] = {}
+        neutral = neutral if neutral is not None else neutral_sentences()
+        step = progress.add_task("identity-term bias", total=len(neutral))
+        for name, records in neutral.items():
+            ts = [r["text"] for r in records]
+            o = [s["toxicity"] for s in model.score_many(ts)]
+            b = loso.baseline_scores(baselines["toxicity"], ts)
+            res["bias"][name] = {
+                "ours": bias_table(records, o, hold),
+                "baseline": bias_table(records, b, base_thr),
+                "baseline_0.5": bias_table(records, b, 0.5),
+                "worst_terms_ours": worst_terms(records, o, hold),
+            }
+            progress.advance(step)
+
+        step = progress.add_task("functional suite", total=1)
+        thr = {h: _thr(model, h) for h in HEADS}
+
+        def base_scorer(ts: list[str]) -> list[dict]:
+            return [{"toxicity": float(v)} for v in loso.baseline_scores(baselines["toxicity"], ts)]
+
+        res["functional"] = {"ours": run_functional(model.score_many, thr),
+                             "baseline": run_functional(base_scorer, {"toxicity": base_thr})}
+        progress.advance(step)
+
+        samples = {h: sample_positives(test, h, ROBUSTNESS_N) for h in ("toxicity", "spam")}
+        fns = {f"ours:{h}": (lambda ts, h=h: [s[h] for s in model.score_many(ts)]) for h in samples}
+        fns.update({f"baseline:{h}": (lambda ts, h=h: loso.baseline_scores(baselines[h], ts))
+                    for h in samples})
+        from .perturb import PERTURBATIONS
+
+        step = progress.add_task("robustness", total=len(fns) * len(PERTURBATIONS))
+        res["robustness"] = run_robustness(
+            fns, samples, {f"ours:{h}": _thr(model, h) for h in samples} | {
+                f"baseline:{h}": 0.5 for h in samples}, on_step=lambda: progress.advance(step))
+        robustness_chart([(r["perturbation"], f'{r["model"]} {r["score"]}', r["median_shift"])
+                          for r in res["robustness"]], out / "robustness.png")
+
+        res["loso"] = []
+        if run_loso:
+            folds = loso.loso_sources(examples)
+            step = progress.add_task("leave-one-source-out", total=len(folds))
+            params = dict(LOSO_PARAMS if loso_params is None else loso_params)
+            res["meta"]["loso_params"] = params
+            res["meta"]["loso_max_rows_per_source"] = LOSO_MAX_ROWS_PER_SOURCE
+            if train_fn is None:
+                from .training import train as train_fn
+            res["loso"] = loso.run_loso(examples, train_fn, train_params=params,
+                                        max_rows_per_source=LOSO_MAX_ROWS_PER_SOURCE,
+                                        on_fold=lambda t, s, stage: progress.update(
+                                            step, description=f"LOSO {t}: without {s}",
+                                            advance=int(stage == "done")))
+    res["meta"]["runtime_s"] = round(time.monotonic() - t0, 1)
+    (out / "results.json").write_text(json.dumps(_jsonable(res), indent=1, ensure_ascii=False) + "\n",
+                                      encoding="utf-8")
+    (out / "REPORT.md").write_text(render.report(res), encoding="utf-8")
+    return res
+
+
+def _jsonable(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, (np.integer,)):
+        return int(obj)
+    if isinstance(obj, (np.floating,)):
+        return float(obj)
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    return obj
+
+
+def main(args: Any) -> int:
+    """Entry point of ``moderation evaluate`` (``args``: data, model, out; optional no_loso)."""
+    from . import artifacts, load_default
+    from .datasets import DEFAULT_DATA_DIR, load_corpus
+
+    model = artifacts.load(args.model) if getattr(args, "model", None) else load_default()
+    examples = load_corpus(Path(getattr(args, "data", None) or DEFAULT_DATA_DIR))
+    out = Path(getattr(args, "out", None) or Path(__file__).parent / "reports")
+    res = evaluate(model, examples, out, run_loso=not getattr(args, "no_loso", False))
+    print(f"wrote {out / 'REPORT.md'} in {res['meta']['runtime_s']} s")
+    return 0

@@ -1,0 +1,175 @@
+"""Render the evaluation results (the dict built by ``evaluation.evaluate``) as Markdown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .evaluation_metrics import md_table
+from .evaluation_suites import functional_table, pass_rates
+from .robustness import TARGET
+
+__all__ = ["report", "loso_table"]
+
+_HEADS = ("toxicity", "identity_hate", "spam", "gambling_promo")
+
+
+def loso_table(rows: list[dict[str, Any]]) -> str:
+    by_key: dict[tuple[str, str], dict[str, dict]] = {}
+    for r in rows:
+        by_key.setdefault((r["task"], r["source"]), {})[r["model"]] = r
+    out = []
+    for (task, source), m in by_key.items():
+        o, b = m.get("ours", {}), m.get("baseline", {})
+        out.append([task, source, o.get("language"), o.get("n"), o.get("pos"),
+                    o.get("roc_auc"), b.get("roc_auc"), o.get("pr_auc"), b.get("pr_auc"),
+                    o.get("f1"), b.get("f1")])
+    return md_table(["task", "left-out source", "lang", "n", "pos", "ROC-AUC ours", "ROC-AUC base",
+                     "PR-AUC ours", "PR-AUC base", "F1 ours@hold", "F1 base@0.5"], out)
+
+
+def _group_name(r: dict[str, Any]) -> str:
+    return {"all": "**all**", "language": f"language: {r['group']}"}.get(r["kind"], r["group"])
+
+
+def _heldout_table(rows: list[dict[str, Any]]) -> str:
+    return md_table(
+        ["group", "n", "pos", "ROC-AUC", "PR-AUC", "P@hold", "R@hold", "F1@hold", "P@reject",
+         "R@reject", "F1@reject", "ECE"],
+        [[_group_name(r), r["n"], r["pos"], r["roc_auc"], r["pr_auc"],
+          r["precision"], r["recall"], r["f1"], r["precision_reject"], r["recall_reject"],
+          r["f1_reject"], r["ece"]] for r in rows],
+    )
+
+
+def _vs_baseline(ours: list[dict], base: list[dict]) -> str:
+    b = {(r["kind"], r["group"]): r for r in base}
+    rows = []
+    for r in ours:
+        br = b.get((r["kind"], r["group"]), {})
+        rows.append([_group_name(r), r["n"], r["roc_auc"], br.get("roc_auc"), r["pr_auc"], br.get("pr_auc"),
+                     r["f1"], br.get("f1")])
+    return md_table(["group", "n", "ROC-AUC ours", "ROC-AUC base", "PR-AUC ours", "PR-AUC base",
+                     "F1 ours@hold", "F1 base@0.5"], rows)
+
+
+def _bias(res: dict[str, Any]) -> list[str]:
+    thr = res["bias_thresholds"]
+    lines = [
+        f"False-positive rate of `toxicity` on neutral templated sentences (every one is non-toxic). "
+        f"Ours at the shipped hold threshold ({thr['ours']:.3f}); the baseline at the threshold that "
+        f"gives it the same held-out toxicity recall as ours at hold ({thr['recall_ours_at_hold']:.3f}"
+        f" → threshold {thr['baseline_matched']:.3f}), and at its default 0.5.",
+        "",
+    ]
+    titles = {"seen_terms": "Terms the debiasing data also uses (held-out templates, `bias_terms`)",
+              "unseen_terms": "Terms and templates never seen in training (`bias_eval_templates`)"}
+    for name, sets in res["bias"].items():
+        lines += [f"### {titles.get(name, name)}", ""]
+        base = {(r["category"], r["language"]): r for r in sets["baseline"]}
+        base5 = {(r["category"], r["language"]): r for r in sets["baseline_0.5"]}
+        rows = []
+        for r in sets["ours"]:
+            k = (r["category"], r["language"])
+            rows.append([r["category"], r["language"], r["n"], r["fpr"], base[k]["fpr"], base5[k]["fpr"],
+                         r["mean"], base[k]["mean"]])
+        lines += [md_table(["category", "lang", "n", "FPR ours", "FPR base (matched)", "FPR base@0.5",
+                            "mean score ours", "mean score base"], rows), ""]
+        worst = [w for w in sets["worst_terms_ours"] if w["fpr"] > 0] or sets["worst_terms_ours"][:3]
+        lines += ["Highest-scoring terms (ours): " + "; ".join(
+            f"{w['term']} ({w['language']}): FPR {w['fpr']:.2f}, mean {w['mean']:.2f}" for w in worst), ""]
+    return lines
+
+
+def _functional(res: dict[str, Any]) -> list[str]:
+    headers, rows = functional_table(res["functional"])
+    lines = [
+        "Cases are in `classifiers/functional_cases.py` (written for this project). *flag* = the "
+        "score must reach the hold threshold, *pass* = it must stay below. The baseline only has a "
+        "toxicity score, so it is run on the toxicity cases only (at its matched threshold).", "",
+        md_table(headers, rows), "",
+    ]
+    fails = [r for r in res["functional"]["ours"] if not r["passed"]]
+    if fails:
+        lines += ["<details><summary>Failed cases (ours)</summary>", "",
+                  md_table(["functionality", "lang", "score", "expected", "text"],
+                           [[f["functionality"], f["language"], f["target"] + f" {f['score']:.2f}",
+                             "flag" if f["expected"] else "pass", f["text"].replace("|", "\\|")]
+                            for f in fails]), "", "</details>", ""]
+    return lines
+
+
+def _robustness(res: dict[str, Any]) -> list[str]:
+    rows = [[r["score"], r["perturbation"], r["model"], r["n"], r["median_original"], r["median_perturbed"],
+             r["median_shift"], r["median_delta"], r.get("flagged_original"), r.get("flagged_perturbed"),
+             "yes" if r["within_target"] else "**no**"] for r in res["robustness"]]
+    ours = [r for r in res["robustness"] if r["model"] == "ours"]
+    ok = sum(r["within_target"] for r in ours)
+    return [
+        f"Up to 500 toxic and 500 spam positives of the held-out split, each perturbed by every "
+        f"function in `classifiers/perturb.py` (seed 0). Target: |median perturbed − median original| "
+        f"≤ {TARGET:.2f}. Ours meets it for **{ok} of {len(ours)}** (score, perturbation) pairs. "
+        f"'flagged' = share at or above the hold threshold (baseline: 0.5).", "",
+        md_table(["score", "perturbation", "model", "n", "median orig", "median pert", "shift of median",
+                  "median Δ", "flagged orig", "flagged pert", "within 0.10"], rows), "",
+        "![robustness](robustness.png)", "",
+    ]
+
+
+def report(res: dict[str, Any]) -> str:
+    meta = res["meta"]
+    thr_rows = [[h, v.get("hold"), v.get("reject")] for h, v in meta["thresholds"].items()
+                if isinstance(v, dict)]
+    lines = [
+        f"# Evaluation report: model `{meta['model_version']}`", "",
+        "Produced by `moderation evaluate` (`classifiers.evaluation.main`); machine-readable numbers "
+        "in `results.json`. Regenerate with `moderation evaluate --out classifiers/reports`.", "",
+        f"- Held-out split: {meta['n_test']:,} rows (train split {meta['n_train']:,}), the split "
+        "`classifiers.training` uses, reproduced from the data.",
+        f"- Baseline: {meta['baseline']}, one per task, trained on the same rows.",
+        f"- Language detection agrees with the dataset language on "
+        f"{meta['language_detection_accuracy']:.1%} of held-out rows.",
+        f"- Runtime: {meta['runtime_s']:.0f} s.", "",
+        "Shipped thresholds:", "", md_table(["score", "hold", "reject"], thr_rows), "",
+        "## 1. Leave-one-source-out (headline)", "",
+    ]
+    if res["loso"]:
+        lines += [
+            "Train on every other source, test on all rows of the left-out one. Ours at the fold "
+            "model's own hold threshold, the baseline at 0.5. Ours is trained with "
+            "`classifiers.training.train` (same architecture and features as the shipped model; "
+            f"parameters `{meta.get('loso_params') or 'training defaults'}`). To keep nine trainings "
+            "affordable, each fold trains on at most "
+            f"{meta.get('loso_max_rows_per_source') or 'all'} rows per other source (label-stratified, "
+            "seed 0); the baseline gets exactly the same rows, and the left-out source is tested in "
+            "full. Full-data models would score somewhat higher, for both.", "",
+            loso_table(res["loso"]), "",
+        ]
+    else:
+        lines += ["(not run: `--no-loso`)", ""]
+    lines += ["## 2. Held-out split, per language and per source", ""]
+    for head in _HEADS:
+        rows = res["heldout"].get(head) or []
+        if rows:
+            lines += [f"### {head}", "", _heldout_table(rows), ""]
+    lines += ["### Ours vs baseline on the held-out split", ""]
+    for task, base in res["heldout_baseline"].items():
+        lines += [f"**{task}**", "", _vs_baseline(res["heldout"][task], base), ""]
+    lines += ["## 3. Calibration", "", "Reliability diagrams on the held-out split, per language "
+              "(10 equal-width bins; ECE in the tables above).", "",
+              "![calibration](calibration.png)", "", "![calibration of sub-scores](calibration_subscores.png)",
+              "", "## 4. Precision-recall curves", "", "![PR curves](pr_curves.png)", "",
+              "## 5. Identity-term bias", ""]
+    lines += _bias(res)
+    lines += ["## 6. Functional suite (HateCheck-style)", ""]
+    lines += _functional(res)
+    lines += ["## 7. Robustness to evasion", ""]
+    lines += _robustness(res)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def functional_summary(results: list[dict[str, Any]]) -> dict[str, float]:
+    """Pass rate per language (and 'all'), for the model card."""
+    rates = pass_rates(results)
+    return {lang: rates[("all", lang)][0] / rates[("all", lang)][1]
+            for lang in ("id", "en", "all") if ("all", lang) in rates}
+

@@ -1,0 +1,184 @@
+"""Shared text featuriser: hashed word 1-2-grams + char 2-5-grams (per word) + spam signals.
+
+Hashing (crc32, stable across processes and versions) keeps the artifact small and makes
+explanations possible without a vocabulary: we re-hash the text's own n-grams. Per-word
+hashed columns are cached because comments reuse words heavily (Zipf), which keeps the
+single-comment path fast.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from classifiers.normalize import PLACEHOLDERS, Lexicon, normalize_extract
+from classifiers.signals import SIGNAL_NAMES, text_signals
+
+_CACHE_LIMIT = 60_000
+_PLAIN = frozenset(PLACEHOLDERS)
+
+
+def _hash(feature: str, n_features: int) -> int:
+    return zlib.crc32(feature.encode("utf-8")) % n_features
+
+
+class CommentFeaturizer(TransformerMixin, BaseEstimator):
+    """Turn raw comments into an L2-normalised hashed n-gram block plus signal columns.
+
+    Input: a 1-D sequence of strings, or a 2-D array whose cells of each row are joined
+    with spaces into one text (e.g. title and body columns). ``slang_pairs`` is
+    "slang<TAB>standard" lines and ``known_words`` newline-separated words: plain strings
+    keep the artifact compact and safe to load.
+    """
+
+    def __init__(self, n_features: int = 2**19, char_ngram_range: tuple[int, int] = (2, 5),
+                 word_bigrams: bool = True, slang_pairs: str | None = None,
+                 known_words: str | None = None, signals: bool = True):
+        self.n_features = n_features
+        self.char_ngram_range = char_ngram_range
+        self.word_bigrams = word_bigrams
+        self.slang_pairs = slang_pairs
+        self.known_words = known_words
+        self.signals = signals
+
+    # -- sklearn API -------------------------------------------------------------------
+    def fit(self, X: Any, y: Any = None) -> "CommentFeaturizer":
+        """Validate the input and parameters; hashing needs no learned vocabulary."""
+        texts = self._texts(X, reset=True)
+        if not isinstance(self.n_features, (int, np.integer)) or self.n_features < 2:
+            raise ValueError(f"n_features must be an int >= 2, got {self.n_features!r}")
+        lo, hi = self.char_ngram_range
+        if not 1 <= lo <= hi:
+            raise ValueError(f"bad char_ngram_range {self.char_ngram_range!r}")
+        self.n_signals_ = len(SIGNAL_NAMES) if self.signals else 0
+        self.n_output_features_ = int(self.n_features) + self.n_signals_
+        self.n_texts_seen_ = len(texts)
+        return self
+
+    def transform(self, X: Any) -> sp.csr_matrix:
+        """Featurise texts into a CSR matrix of shape (n_texts, n_output_features_)."""
+        check_is_fitted(self, "n_output_features_")
+        texts = self._texts(X, reset=False)
+        indptr, indices, data = [0], [], []
+        for text in texts:
+            cols, vals = self.row(text)
+            indices.append(cols)
+            data.append(vals)
+            indptr.append(indptr[-1] + len(cols))
+        ind = np.concatenate(indices) if indices else np.zeros(0, np.int64)
+        dat = np.concatenate(data) if data else np.zeros(0)
+        return sp.csr_matrix((dat, ind, np.asarray(indptr)), shape=(len(texts), self.n_output_features_))
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """Hashed columns have no single name: 'hash_<i>' then the signal names."""
+        check_is_fitted(self, "n_output_features_")
+        names = [f"hash_{i}" for i in range(self.n_features)] + list(SIGNAL_NAMES[: self.n_signals_])
+        return np.asarray(names, dtype=object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.requires_fit = True
+        return tags
+
+    def __getstate__(self) -> dict:
+        # Caches are rebuilt lazily; never persist them in the artifact.
+        state = super().__getstate__()
+        for key in ("_lexicon", "_word_cache", "_bigram_cache"):
+            state.pop(key, None)
+        return state
+
+    # -- featurisation core --------------------------------------------------------------
+    def _texts(self, X: Any, reset: bool) -> list[str]:
+        if isinstance(X, str):
+            raise ValueError("expected a sequence of texts, got a single string")
+        if isinstance(X, np.ndarray) and X.ndim == 2 or (sp.issparse(X)):
+            arr = validate_data(self, X, reset=reset, dtype=None, ensure_all_finite=True)
+            return [" ".join(str(v) for v in row) for row in np.asarray(arr)]
+        texts = list(X)
+        if texts and isinstance(texts[0], (list, tuple, np.ndarray)):
+            return self._texts(np.asarray(texts, dtype=object), reset)
+        for t in texts:
+            if not isinstance(t, str):
+                raise ValueError(f"texts must be str, got {type(t).__name__}")
+        return texts
+
+    @property
+    def lexicon(self) -> Lexicon:
+        """Slang map and known words built lazily from the stored arrays."""
+        lex = self.__dict__.get("_lexicon")
+        if lex is None:
+            pairs = (line.split("\t", 1) for line in (self.slang_pairs or "").splitlines())
+            slang = {p[0]: p[1] for p in pairs if len(p) == 2}
+            lex = Lexicon(slang, frozenset((self.known_words or "").split()))
+            self.__dict__["_lexicon"] = lex
+        return lex
+
+    def _word_cols(self, token: str) -> np.ndarray:
+        """Column of the word unigram followed by its char n-grams (cached)."""
+        cache = self.__dict__.setdefault("_word_cache", {})
+        cols = cache.get(token)
+        if cols is None:
+            n = self.n_features
+            feats = [_hash("w:" + token, n)]
+            if token.isalnum() and token not in _PLAIN:
+                padded = f" {token} "
+                lo, hi = self.char_ngram_range
+                for size in range(lo, hi + 1):
+                    for i in range(len(padded) - size + 1):
+                        feats.append(_hash(padded[i:i + size], n))
+            cols = np.asarray(feats, dtype=np.int64)
+            if len(cache) > _CACHE_LIMIT:
+                cache.clear()
+            cache[token] = cols
+        return cols
+
+    def _bigram_col(self, a: str, b: str) -> int:
+        cache = self.__dict__.setdefault("_bigram_cache", {})
+        key = a + " " + b
+        col = cache.get(key)
+        if col is None:
+            col = _hash("b:" + key, self.n_features)
+            if len(cache) > _CACHE_LIMIT:
+                cache.clear()
+            cache[key] = col
+        return col
+
+    def analyse(self, text: str) -> tuple[list[str], list[np.ndarray], list[int], list[float]]:
+        """Tokens, their columns, bigram columns and signal values for one text."""
+        normalized, extracted = normalize_extract(text, self.lexicon)
+        tokens = normalized.split()
+        word_cols = [self._word_cols(t) for t in tokens]
+        bigrams = [self._bigram_col(a, b) for a, b in zip(tokens, tokens[1:])] if self.word_bigrams else []
+        signals = text_signals(text, extracted, normalized) if self.signals else []
+        return tokens, word_cols, bigrams, signals
+
+    def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted unique columns and values of one text's feature row."""
+        _, word_cols, bigrams, signals = self.analyse(text)
+        parts = word_cols + [np.asarray(bigrams, dtype=np.int64)]
+        cols = np.concatenate(parts) if parts else np.zeros(0, np.int64)
+        uniq, counts = np.unique(cols, return_counts=True)
+        vals = counts.astype(np.float64)
+        if len(vals):
+            vals /= math.sqrt(float(np.dot(vals, vals)))
+        if signals:
+            sig = np.asarray(signals, dtype=np.float64)
+            nz = np.flatnonzero(sig)
+            uniq = np.concatenate([uniq, self.n_features + nz])
+            vals = np.concatenate([vals, sig[nz]])
+        return uniq, vals
+
+    def text_norm(self, word_cols: Sequence[np.ndarray], bigrams: Iterable[int]) -> float:
+        """L2 norm of the raw n-gram counts (explanations divide by it)."""
+        parts = list(word_cols) + [np.asarray(list(bigrams), dtype=np.int64)]
+        cols = np.concatenate(parts) if parts else np.zeros(0, np.int64)
+        _, counts = np.unique(cols, return_counts=True)
+        return math.sqrt(float(np.dot(counts, counts))) or 1.0

@@ -1,0 +1,126 @@
+"""CommentModel: shared featuriser + four calibrated linear heads, with a lean scoring path.
+
+The sklearn objects (featuriser, CalibratedClassifierCV per head) are the source of truth
+and what gets saved. At load time their coefficients are stacked into one matrix so a single
+sparse row times that matrix yields all four logits, and the stored sigmoid calibration is
+applied by hand: the same math as ``predict_proba`` without per-call sklearn overhead.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from scipy.special import expit
+
+from classifiers.features import CommentFeaturizer
+from classifiers.language import detect_language, detect_languages
+from classifiers.signals import SIGNAL_NAMES, metadata_adjustments
+
+HEADS = ("toxicity", "identity_hate", "spam", "gambling_promo")
+_EPS = 1e-12
+
+
+def _linear_parts(calibrated: Any) -> tuple[np.ndarray, float, float, float]:
+    """(coef, intercept, a, b) of a CalibratedClassifierCV over a frozen linear model."""
+    cc = calibrated.calibrated_classifiers_[0]
+    est = cc.estimator
+    est = getattr(est, "estimator", est)  # unwrap FrozenEstimator
+    cal = cc.calibrators[0]
+    return np.asarray(est.coef_, dtype=np.float64).ravel(), float(est.intercept_[0]), float(cal.a_), float(cal.b_)
+
+
+class CommentModel:
+    """Scores comments for toxicity, identity_hate, spam and gambling_promo (+ language)."""
+
+    def __init__(self, featurizer: CommentFeaturizer, heads: dict[str, Any],
+                 thresholds: dict[str, dict[str, float]], version: str,
+                 metadata: dict[str, Any] | None = None):
+        self.featurizer = featurizer
+        self.heads = heads
+        self.thresholds = thresholds
+        self.version = version
+        self.metadata = metadata or {}
+        self._build_lean()
+
+    def _build_lean(self) -> None:
+        parts = [_linear_parts(self.heads[h]) for h in HEADS]
+        # Column-major weight matrix (n_features, 4): W[cols] gathers one small block.
+        self._W = np.ascontiguousarray(np.stack([p[0] for p in parts], axis=1))
+        self._b = np.array([p[1] for p in parts])
+        self._cal_a = np.array([p[2] for p in parts])
+        self._cal_b = np.array([p[3] for p in parts])
+
+    # -- scoring ---------------------------------------------------------------------------
+    def _finish(self, probs: np.ndarray, language: str, metadata: Mapping[str, Any] | None) -> dict:
+        out: dict[str, Any] = {h: float(p) for h, p in zip(HEADS, probs)}
+        for head, adj in metadata_adjustments(metadata).items():
+            p = min(max(out[head], _EPS), 1 - _EPS)
+            out[head] = float(expit(math.log(p / (1 - p)) + sum(v for _, v in adj)))
+        out["language"] = language
+        out["model_version"] = self.version
+        return out
+
+    def score(self, text: str, **metadata: Any) -> dict[str, Any]:
+        """Calibrated scores, language and model version for one comment (lean path)."""
+        cols, vals = self.featurizer.row(text)
+        z = vals @ self._W[cols] + self._b
+        probs = expit(-(self._cal_a * z + self._cal_b))
+        return self._finish(probs, detect_language(text), metadata)
+
+    def score_many(self, texts: list[str], metadata: list[dict] | None = None) -> list[dict[str, Any]]:
+        """Score a batch: one sparse matrix product for all texts and heads."""
+        if metadata is not None and len(metadata) != len(texts):
+            raise ValueError("metadata must have one dict per text")
+        if not texts:
+            return []
+        X = self.featurizer.transform(texts)
+        Z = np.asarray(X @ self._W) + self._b
+        P = expit(-(self._cal_a * Z + self._cal_b))
+        langs = detect_languages(texts)
+        metas = metadata or [None] * len(texts)
+        return [self._finish(P[i], langs[i], metas[i]) for i in range(len(texts))]
+
+    def score_sklearn(self, text: str, **metadata: Any) -> dict[str, Any]:
+        """Reference path through the sklearn estimators (slow; used to test the lean path)."""
+        X = self.featurizer.transform([text])
+        probs = np.array([self.heads[h].predict_proba(X)[0, 1] for h in HEADS])
+        return self._finish(probs, detect_language(text), metadata)
+
+    # -- explanations ------------------------------------------------------------------------
+    def explain(self, text: str, top_k: int = 5, **metadata: Any) -> dict[str, list[dict[str, Any]]]:
+        """Per score, the words/bigrams/signals that raised it most (contribution in log-odds)."""
+        feat = self.featurizer
+        tokens, word_cols, bigrams, signals = feat.analyse(text)
+        norm = feat.text_norm(word_cols, bigrams)
+        # Calibrated log-odds = -(a*z + b): each feature's share of z scales by -a.
+        scale = -self._cal_a / norm
+        contrib: dict[str, np.ndarray] = {}
+        for tok, cols in zip(tokens, word_cols):
+            # A word's weight = its unigram plus all of its character n-grams.
+            contrib[tok] = contrib.get(tok, 0) + self._W[cols].sum(axis=0) * scale
+        for (a, b), col in zip(zip(tokens, tokens[1:]), bigrams):
+            key = f"{a} {b}"
+            contrib[key] = contrib.get(key, 0) + self._W[col] * scale
+        for i, value in enumerate(signals):
+            if value:
+                contrib[SIGNAL_NAMES[i]] = self._W[feat.n_features + i] * value * -self._cal_a
+        out: dict[str, list[dict[str, Any]]] = {}
+        adjustments = metadata_adjustments(metadata)
+        for j, head in enumerate(HEADS):
+            items = [(name, float(v[j])) for name, v in contrib.items()]
+            items += adjustments.get(head, [])
+            items = sorted((it for it in items if it[1] > 0), key=lambda it: -it[1])[:top_k]
+            out[head] = [{"feature": name, "contribution": round(value, 4)} for name, value in items]
+        return out
+
+    def decision(self, scores: Mapping[str, Any]) -> dict[str, str]:
+        """Map scores to 'allow' / 'hold' / 'reject' per head using the stored thresholds."""
+        out = {}
+        for head in HEADS:
+            t = self.thresholds.get(head, {})
+            s = float(scores[head])
+            out[head] = "reject" if s >= t.get("reject", 2) else "hold" if s >= t.get("hold", 2) else "allow"
+        return out
