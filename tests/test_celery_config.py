@@ -1,13 +1,17 @@
 """C1: the Celery settings that make a SIGKILLed worker lose nothing, pinned, plus the Redis side."""
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import pytest
 from flask import Flask
 from redis import Redis
 
 from moderation.queue import SCORE_TASK, SCORING_QUEUE, celery_config, restore_interval
 from moderation.settings import SettingsError, load_settings
-from tests.conftest import REDIS_URL
+from tests.conftest import REDIS_URL, make_config
 
 
 def test_reliability_settings_pinned(app: Flask) -> None:
@@ -56,3 +60,20 @@ def test_tasks_are_registered_by_name(app: Flask) -> None:
 def test_redis_never_evicts_queued_messages() -> None:
     redis = Redis.from_url(REDIS_URL)
     assert redis.config_get("maxmemory-policy")["maxmemory-policy"] == "noeviction"
+
+
+def test_web_process_never_imports_the_model_or_workers(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The web side enqueues by task name; loading the classifier there would cost every web worker."""
+    config = make_config(f"sqlite:///{tmp_path}/web.sqlite")
+    code = (
+        "import json, sys\n"
+        "from moderation import create_app\n"
+        "from moderation.migrate import upgrade\n"
+        f"app = create_app(json.loads({json.dumps(json.dumps(config))}))\n"
+        "upgrade(app.extensions['db_engine'])\n"
+        "app.test_client().get('/api/v1/openapi.json')\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('classifiers', 'workers', 'sklearn'))\n"
+        "print(json.dumps(loaded))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []

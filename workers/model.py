@@ -28,3 +28,22 @@ def set_model_for_tests(model: Any) -> None:
     """Replace the process's model (None to reset); unit tests inject a fake this way."""
     global _model
     _model = model
+
+
+def warm_up_in_background() -> threading.Thread:
+    """Start loading the model in a thread, so the first comment does not wait for it.
+
+    Called in each pool process after the fork (never before: the model's native libraries may
+    start threads, and forking a process with threads can deadlock the child). A task that
+    arrives first simply waits on the lock in get_model().
+    """
+
+    def _load() -> None:
+        try:
+            get_model().score("warm up")
+        except Exception:  # noqa: BLE001  (the task will retry the load and hold the comment if it fails)
+            log.exception("model warm-up failed; the first task will try again")
+
+    thread = threading.Thread(target=_load, name="model-warm-up", daemon=True)
+    thread.start()
+    return thread
