@@ -142,3 +142,20 @@ def test_c4_poison_message_is_bounded_and_does_not_block_others(stack: Stack) ->
     assert len([c for c, _ in stack.runs() if c == poison]) == 3
     assert stack.wait_decided(normal, 30) == "published"
     assert stack.counts(poison) == (1, 1) and stack.counts(normal) == (1, 1)
+
+
+def test_c6_sigterm_mid_task_requeues_for_the_next_worker(stack: Stack) -> None:
+    """C6: SIGTERM (deploy, restart) while scoring: soft shutdown re-queues it; a new worker decides it once."""
+    first = stack.worker(FAKE_APP)
+    block(stack)
+    comment_id = submit(stack)
+    first_run_pid(stack, comment_id)
+    assert first.proc is not None
+    os.killpg(first.proc.pid, signal.SIGTERM)
+    first.proc.wait(timeout=30)  # soft shutdown gives the task 10 s, then cancels and re-queues it
+    release(stack)
+    started = time.monotonic()
+    stack.worker(FAKE_APP)
+    assert stack.wait_decided(comment_id, 20) == "published"
+    assert time.monotonic() - started < 20  # no wait for the visibility timeout (90 s here)
+    assert stack.counts(comment_id) == (1, 1)
