@@ -98,8 +98,25 @@ def init_app(app: Flask, settings: Settings) -> Celery:
     return celery_app
 
 
+def send_score(app: Flask, comment_id: int) -> bool:
+    """Enqueue scoring of a committed comment; False (logged) when the broker is unreachable.
+
+    The request path calls this after the single commit of comment + outbox row and writes nothing
+    more: the outbox row stays open until the worker's decision transaction closes it, and the
+    sweeper re-sends rows that are still open after OUTBOX_GRACE_SECONDS (moderation.services.
+    decisions), so a failed send here only delays the comment, it never loses it.
+    """
+    celery_app: Celery = app.extensions["celery"]
+    try:
+        celery_app.send_task(SCORE_TASK, args=[comment_id], queue=SCORING_QUEUE, retry=False)
+    except (KombuOperationalError, RedisError, OSError) as exc:
+        log.warning("broker unavailable, comment %s left for the outbox sweeper: %s", comment_id, exc)
+        return False
+    return True
+
+
 def publish(app: Flask, session: Session, message_ids: list[int]) -> int:
-    """Send committed outbox rows to the broker; a broker outage leaves them for the sweeper."""
+    """Send committed outbox rows to the broker (the sweeper's path); an outage leaves them for later."""
     celery_app: Celery = app.extensions["celery"]
     sent = 0
     for message in session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(message_ids))):

@@ -236,3 +236,16 @@ def test_sweep_holds_exhausted_comments(app: Flask) -> None:
 def test_sweep_task_runs_in_app(app: Flask) -> None:
     with app.app_context():
         assert tasks.sweep_outbox.apply().get() == {"published": 0, "requeued": 0, "held": 0}
+
+
+def test_decision_closes_the_outbox_row_so_the_sweep_sends_nothing(app: Flask, fake_model: FakeModel) -> None:
+    """The request leaves its outbox row open; the worker's decision transaction closes it."""
+    comment_id = make_comment(app)
+    _age(app, comment_id, 3600)
+    assert scoring.score_comment(app, comment_id) == "published"
+    with session_scope(app) as session:
+        assert session.scalars(select(OutboxMessage.published_at)).one() is not None
+    publish = Recorder()
+    with session_scope(app) as session:
+        result = decisions.sweep(session, app.extensions["settings"], publish)
+    assert (result.published, result.requeued, publish.sent) == (0, 0, [])

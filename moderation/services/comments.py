@@ -116,7 +116,11 @@ def _check_flood(session: Session, settings: Settings, site: Site, bidx: str, th
 
 
 def submit_comment(app: Flask, session: Session, redis: Redis, raw: Mapping[str, Any], meta: RequestMeta) -> Submitted:
-    """Validate, store (pending) with author and outbox row in one transaction, then publish."""
+    """Validate, store (pending) with author and outbox row in one transaction, then enqueue.
+
+    After that one commit the request writes nothing more: the outbox row stays open until the
+    worker's decision closes it, and the sweeper re-sends it if the broker send failed.
+    """
     settings: Settings = app.extensions["settings"]
     ensure_sites_synced(app, session)
     site_errors: dict[str, str] = {}
@@ -169,7 +173,7 @@ def submit_comment(app: Flask, session: Session, redis: Redis, raw: Mapping[str,
     message = OutboxMessage(task=queue.SCORE_TASK, comment_id=comment.id)
     session.add(message)
     session.commit()
-    queue.publish(app, session, [message.id])
+    queue.send_score(app, comment.id)
     cookie = _cookie_serializer(settings).dumps({"s": site.id, "a": author.id}) if bidx else ""
     return Submitted(id=comment.id, site_id=site.id, thread=data.thread, edit_token=token, author_cookie=cookie)
 
@@ -229,7 +233,7 @@ def edit_comment(app: Flask, session: Session, comment_id: int, token: str | Non
     message = OutboxMessage(task=queue.SCORE_TASK, comment_id=comment.id)
     session.add(message)
     session.commit()
-    queue.publish(app, session, [message.id])
+    queue.send_score(app, comment.id)
     return comment
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,8 +22,11 @@ from moderation.settings import Settings
 
 log = logging.getLogger("moderation.decisions")
 
-# Unsent outbox rows younger than this are left alone: the web request that wrote them is
-# normally publishing them right now, and a double publish would only cost a no-op task run.
+# Outbox rows stay open (published_at NULL) from the web request's commit until the worker's decision
+# transaction closes them; the request sends the task without writing again. Open rows younger than
+# this are left alone: their message is normally queued or being scored right now. Older open rows
+# (the broker was down at submit time, or the queue is that far behind) are sent by the sweeper; a
+# duplicate message only costs a no-op task run ("skipped": the comment is no longer pending).
 OUTBOX_GRACE_SECONDS = 5.0
 SWEEP_BATCH = 500
 
@@ -123,6 +126,12 @@ def record_decision(
         session.execute(
             update(Author).where(Author.id == changed).values(published_count=Author.published_count + 1)
         )
+    # Close the comment's open outbox rows in the same transaction: decided, nothing left to send.
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.comment_id == comment_id, OutboxMessage.published_at.is_(None))
+        .values(published_at=now)
+    )
     session.commit()
     log.info("comment %s decided: %s %s", comment_id, decision.status, ",".join(decision.reasons))
     return True
@@ -157,9 +166,10 @@ def _unsent(session: Session, before: datetime) -> list[int]:
 
 
 def _stale_pending(session: Session, before: datetime) -> list[Comment]:
+    # An open row counts as sent when it was written (the request sends right after its commit).
     recently_sent = exists().where(
         OutboxMessage.comment_id == Comment.id,
-        or_(OutboxMessage.published_at.is_(None), OutboxMessage.published_at >= before),
+        func.coalesce(OutboxMessage.published_at, OutboxMessage.created_at) >= before,
     )
     query = (
         select(Comment)
