@@ -12,6 +12,8 @@ from flask import Flask
 from itsdangerous import BadSignature, URLSafeSerializer
 from redis import Redis
 from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -79,19 +81,28 @@ def _recognised(settings: Settings, cookie: str, site_id: str, author_id: int) -
     return isinstance(payload, dict) and payload.get("s") == site_id and payload.get("a") == author_id
 
 
+def _insert_ignoring_duplicates(session: Session, model: type, values: Mapping[str, Any]) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL): no SAVEPOINT, no IntegrityError."""
+    dialect = session.get_bind().dialect.name
+    insert = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}.get(dialect)
+    if insert is None:  # another backend: fall back to a savepoint around a plain insert
+        try:
+            with session.begin_nested():
+                session.add(model(**values))
+        except IntegrityError:
+            pass
+        return
+    session.execute(insert(model).values(**values).on_conflict_do_nothing())
+
+
 def _get_or_create(session: Session, model: type, lookup: Mapping[str, Any], **values: Any) -> Any:
     """Find a row by its unique key or insert it; a concurrent insert of the same key is tolerated."""
     stmt = select(model).filter_by(**lookup)
     row = session.scalars(stmt).first()
     if row is not None:
         return row
-    try:
-        with session.begin_nested():
-            row = model(**lookup, **values)
-            session.add(row)
-    except IntegrityError:
-        row = session.scalars(stmt).one()
-    return row
+    _insert_ignoring_duplicates(session, model, {**lookup, **values})
+    return session.scalars(stmt).one()
 
 
 def _check_flood(session: Session, settings: Settings, site: Site, bidx: str, thread: Thread | None, body: str) -> None:
