@@ -114,6 +114,9 @@ class Comment(Base):
     __table_args__ = (
         Index("ix_comments_thread_status", "thread_id", "status"),
         Index("ix_comments_status_created", "status", "created_at"),
+        # Duplicate check (same body on a thread) and flood check (same author, recent) by index.
+        Index("ix_comments_thread_body", "thread_id", "body_hmac"),
+        Index("ix_comments_author_created", "author_id", "created_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"))
@@ -122,6 +125,8 @@ class Comment(Base):
     name: Mapped[str] = mapped_column(String(245))
     website: Mapped[str] = mapped_column(String(2048), default="")
     body: Mapped[str] = mapped_column(Text)
+    # Keyed HMAC of the body, for the indexed duplicate check; NULL on rows older than migration 0002.
+    body_hmac: Mapped[str | None] = mapped_column(String(64), default=None)
     status: Mapped[str] = mapped_column(String(16), default=Status.PENDING.value)
     ip_prefix: Mapped[str] = mapped_column(String(64), default="")
     signals: Mapped[dict[str, Any]] = mapped_column(default=dict)
