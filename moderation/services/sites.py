@@ -1,11 +1,22 @@
-"""Sites: rows in `sites`, synced from TOML `[sites.<id>]`; per-site policy; origin checks."""
+"""Sites: rows in `sites`, synced from TOML `[sites.<id>]`; per-site policy; origin checks.
+
+Sites change rarely and every request needs one, so each process keeps a snapshot of the table
+per engine for SITE_CACHE_SECONDS (30 s) and the merged policy per site. A change made in this
+process (sync_sites, ensure_demo_site) clears the snapshot at once; a change made elsewhere (the
+`moderation` CLI, another node) is seen within SITE_CACHE_SECONDS. An unknown site id is always
+looked up in the database, so a site added elsewhere works at once.
+"""
 from __future__ import annotations
 
+import json
+import threading
+import time
+import weakref
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from moderation.errors import Forbidden, ValidationFailed
 from moderation.models import Site
@@ -42,6 +53,7 @@ def sync_sites(session: Session, settings: Settings) -> None:
         site.policy = dict(conf.policy)
         session.add(site)
     session.flush()
+    forget_sites()
 
 
 def service_origins(settings: Settings) -> list[str]:
@@ -64,6 +76,7 @@ def ensure_demo_site(session: Session, settings: Settings) -> Site:
     site.origins = sorted(set(site.origins or []) | set(service_origins(settings)))
     session.add(site)
     session.flush()
+    forget_sites()
     return site
 
 
@@ -75,30 +88,84 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+_policies: dict[tuple[int, str, str], tuple[Settings, PolicySettings]] = {}
+
+
 def policy_for(settings: Settings, site: Site | str | None) -> PolicySettings:
-    """settings.policy, then TOML [sites.<id>.policy], then the site row's policy overrides."""
-    merged: dict[str, Any] = settings.policy.model_dump()
+    """settings.policy, then TOML [sites.<id>.policy], then the site row's policy overrides (memoised)."""
     site_id = site if isinstance(site, str) else (site.id if site is not None else None)
+    overrides = site.policy if isinstance(site, Site) else None
+    key = (id(settings), site_id or "", json.dumps(overrides, sort_keys=True, default=str) if overrides else "")
+    hit = _policies.get(key)
+    if hit is not None and hit[0] is settings:  # the stored reference keeps id(settings) unique
+        return hit[1]
+    merged: dict[str, Any] = settings.policy.model_dump()
     if site_id and site_id in settings.sites:
         merged = _merge(merged, settings.sites[site_id].policy)
-    if isinstance(site, Site) and site.policy:
-        merged = _merge(merged, site.policy)
-    return PolicySettings.model_validate(merged)
+    if overrides:
+        merged = _merge(merged, overrides)
+    result = PolicySettings.model_validate(merged)
+    if len(_policies) > 256:
+        _policies.clear()
+    _policies[key] = (settings, result)
+    return result
+
+
+SITE_CACHE_SECONDS = 30.0
+_snapshots: "weakref.WeakKeyDictionary[Engine, tuple[float, dict[str, Site]]]" = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def forget_sites() -> None:
+    """Drop the cached site snapshots (after this process changed a site)."""
+    with _lock:
+        _snapshots.clear()
+
+
+def _detached_copy(row: Site) -> Site:
+    copy = Site(id=row.id, name=row.name, origins=list(row.origins or []), policy=dict(row.policy or {}),
+                created_at=row.created_at)
+    make_transient_to_detached(copy)
+    return copy
+
+
+def _cached_sites(session: Session) -> dict[str, Site]:
+    """id -> detached copy of every site, reloaded after SITE_CACHE_SECONDS."""
+    engine = session.get_bind()
+    with _lock:
+        entry = _snapshots.get(engine)
+    if entry is not None and time.monotonic() - entry[0] < SITE_CACHE_SECONDS:
+        return entry[1]
+    loaded = {row.id: _detached_copy(row) for row in session.scalars(select(Site))}
+    with _lock:
+        _snapshots[engine] = (time.monotonic(), loaded)
+    return loaded
+
+
+def _attach(session: Session, cached: Site) -> Site:
+    """The cached site as this session's instance, without SQL (later session.get() hits it)."""
+    site = session.merge(cached, load=False)
+    session.info.setdefault("sites_pinned", []).append(site)  # the identity map only holds weak refs
+    return site
 
 
 def resolve_site(session: Session, site_id: str | None, origin: str | None = None) -> Site:
     """The site named, else the one whose origins include `origin`, else the only site there is."""
+    known = _cached_sites(session)
     if site_id:
-        site = session.get(Site, site_id)
+        if site_id in known:
+            return _attach(session, known[site_id])
+        site = session.get(Site, site_id)  # created elsewhere since the snapshot
         if site is None:
             raise ValidationFailed("Unknown site.", {"site": f"unknown site {site_id!r}"})
+        forget_sites()
         return site
     if origin and origin_of(origin):
-        matches = [s for s in session.scalars(select(Site)) if origin_of(origin) in site_origins(s)]
+        matches = [s for s in known.values() if origin_of(origin) in site_origins(s)]
         if len(matches) == 1:
-            return matches[0]
-    if session.scalar(select(func.count()).select_from(Site)) == 1:
-        return session.scalars(select(Site)).one()
+            return _attach(session, matches[0])
+    if len(known) == 1:
+        return _attach(session, next(iter(known.values())))
     raise ValidationFailed("Which site is this comment for?", {"site": "required: the site id"})
 
 
