@@ -160,7 +160,10 @@ class OutboxMessage(Base):
     """A task to publish to the broker, committed with the row it concerns (transactional outbox)."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_unsent", "published_at", "created_at"),)
+    __table_args__ = (
+        Index("ix_outbox_unsent", "published_at", "created_at"),
+        Index("ix_outbox_comment_id", "comment_id"),  # closed by the decision transaction
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     task: Mapped[str] = mapped_column(String(100))
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"))

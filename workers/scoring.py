@@ -6,10 +6,11 @@ import logging
 from typing import Any
 
 from flask import Flask
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
 
 from moderation import policy
-from moderation.models import Comment, Site, Thread
+from moderation.models import Comment, Site
 from moderation.services import decisions
 from moderation.settings import PolicySettings, Settings
 from workers import model as model_cache
@@ -33,6 +34,15 @@ def site_policy(settings: Settings, site: Site | None) -> PolicySettings:
             raise
         return settings.policy
     return sites.policy_for(settings, site)
+
+
+def _site(session: Session, site_id: str) -> Site | None:
+    """The comment's site from the process's site snapshot (moderation.services.sites), else SQL."""
+    try:
+        sites = importlib.import_module("moderation.services.sites")
+        return sites.cached_site(session, site_id)
+    except (ModuleNotFoundError, AttributeError):
+        return session.get(Site, site_id)
 
 
 def _metadata(comment: Comment) -> dict[str, Any]:
@@ -85,7 +95,11 @@ def score_comment(app: Flask, comment_id: int) -> str:
         if attempts > settings.max_score_attempts:
             decisions.hold_unavailable(session, comment_id, attempts - 1)
             return "exhausted"
-        comment = session.get(Comment, comment_id)
+        # One query for the comment, its author (policy facts) and its thread (site id).
+        comment = session.scalars(
+            select(Comment).where(Comment.id == comment_id)
+            .options(joinedload(Comment.author), joinedload(Comment.thread))
+        ).first()
         if comment is None:  # deleted between the two statements
             return "skipped"
         testhooks.on_run(comment_id, comment.body)
@@ -97,9 +111,7 @@ def score_comment(app: Flask, comment_id: int) -> str:
                 decisions.hold_unavailable(session, comment_id, attempts)
                 return "exhausted"
             raise
-        thread = session.get(Thread, comment.thread_id)
-        site = session.get(Site, thread.site_id) if thread is not None else None
-        rules = site_policy(settings, site)
+        rules = site_policy(settings, _site(session, comment.thread.site_id))
         decision = policy.decide(scores, _signals(comment), rules, decisions.author_facts(comment))
         outcome.thresholds = policy.thresholds_used(rules) | {"link_limit": rules.link_limit}
         if not decisions.record_decision(session, comment_id, decision, outcome):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import bindparam, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,20 +31,41 @@ OUTBOX_GRACE_SECONDS = 5.0
 SWEEP_BATCH = 500
 
 
+# Prebuilt Core statements for the per-comment hot path: no ORM bulk-update machinery and no
+# statement construction per task (the ORM flush/`update(Model)` path cost more than the SQL).
+_comments, _outbox, _authors = Comment.__table__, OutboxMessage.__table__, Author.__table__
+_BEGIN_ATTEMPT = (
+    update(_comments)
+    .where(_comments.c.id == bindparam("cid"), _comments.c.status == Status.PENDING.value)
+    .values(score_attempts=_comments.c.score_attempts + 1, updated_at=bindparam("now"))
+    .returning(_comments.c.score_attempts)
+)
+_INSERT_DECISION = insert(Decision.__table__)
+_INSERT_AUDIT = insert(AuditEntry.__table__)
+_SET_STATUS = (
+    update(_comments)
+    .where(_comments.c.id == bindparam("cid"), _comments.c.status == Status.PENDING.value)
+    .values(status=bindparam("new_status"), decided_at=bindparam("now"), updated_at=bindparam("now"))
+    .returning(_comments.c.author_id)
+)
+_COUNT_PUBLISHED = (
+    update(_authors).where(_authors.c.id == bindparam("aid"))
+    .values(published_count=_authors.c.published_count + 1)
+)
+_CLOSE_OUTBOX = (
+    update(_outbox)
+    .where(_outbox.c.comment_id == bindparam("cid"), _outbox.c.published_at.is_(None))
+    .values(published_at=bindparam("now"))
+)
+
+
 def begin_attempt(session: Session, comment_id: int) -> int | None:
     """Count one scoring attempt in the database (committed) and return it; None if not pending.
 
     Counting before scoring bounds poison messages: a run that kills its process still counts,
     because Redis keeps no redelivery counter.
     """
-    now = utcnow()
-    result = session.execute(
-        update(Comment)
-        .where(Comment.id == comment_id, Comment.status == Status.PENDING.value)
-        .values(score_attempts=Comment.score_attempts + 1, updated_at=now)
-        .returning(Comment.score_attempts)
-    )
-    attempts = result.scalar_one_or_none()
+    attempts = session.connection().execute(_BEGIN_ATTEMPT, {"cid": comment_id, "now": utcnow()}).scalar_one_or_none()
     session.commit()
     return attempts
 
@@ -82,56 +103,32 @@ def record_decision(
     """
     session.rollback()  # start a fresh transaction; callers may hold stale state
     now = utcnow()
+    conn = session.connection()
     try:
-        session.add(
-            Decision(
-                comment_id=comment_id,
-                status=decision.status,
-                scores=outcome.scores,
-                reasons=list(decision.reasons),
-                thresholds=outcome.thresholds,
-                explanation=outcome.explanation,
-                model_version=outcome.model_version[:100],
-                language=outcome.language[:8],
-                created_at=now,
-            )
-        )
-        session.flush()
+        conn.execute(_INSERT_DECISION, {
+            "comment_id": comment_id, "status": decision.status, "scores": outcome.scores,
+            "reasons": list(decision.reasons), "thresholds": outcome.thresholds,
+            "explanation": outcome.explanation, "model_version": outcome.model_version[:100],
+            "language": outcome.language[:8], "created_at": now,
+        })
     except IntegrityError:
         session.rollback()
         log.info("comment %s already decided; duplicate run ignored", comment_id)
         return False
-    changed = session.execute(
-        update(Comment)
-        .where(Comment.id == comment_id, Comment.status == Status.PENDING.value)
-        .values(status=decision.status, decided_at=now, updated_at=now)
-        .returning(Comment.author_id)
-    ).scalar_one_or_none()
+    changed = conn.execute(_SET_STATUS, {"cid": comment_id, "new_status": decision.status, "now": now}).scalar_one_or_none()
     if changed is None:
         # Deleted by its author (or moved by a moderator) while being scored: keep their choice.
         session.rollback()
         log.info("comment %s no longer pending; decision dropped", comment_id)
         return False
-    session.add(
-        AuditEntry(
-            comment_id=comment_id,
-            actor=actor,
-            from_status=Status.PENDING.value,
-            to_status=decision.status,
-            reason=",".join(decision.reasons)[:500],
-            created_at=now,
-        )
-    )
+    conn.execute(_INSERT_AUDIT, {
+        "comment_id": comment_id, "actor": actor, "from_status": Status.PENDING.value,
+        "to_status": decision.status, "reason": ",".join(decision.reasons)[:500], "created_at": now,
+    })
     if decision.status == Status.PUBLISHED.value:
-        session.execute(
-            update(Author).where(Author.id == changed).values(published_count=Author.published_count + 1)
-        )
+        conn.execute(_COUNT_PUBLISHED, {"aid": changed})
     # Close the comment's open outbox rows in the same transaction: decided, nothing left to send.
-    session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.comment_id == comment_id, OutboxMessage.published_at.is_(None))
-        .values(published_at=now)
-    )
+    conn.execute(_CLOSE_OUTBOX, {"cid": comment_id, "now": now})
     session.commit()
     log.info("comment %s decided: %s %s", comment_id, decision.status, ",".join(decision.reasons))
     return True

@@ -149,6 +149,11 @@ def _attach(session: Session, cached: Site) -> Site:
     return site
 
 
+def cached_site(session: Session, site_id: str) -> Site | None:
+    """A detached copy of the site from the snapshot (read-only use), else the session's row."""
+    return _cached_sites(session).get(site_id) or session.get(Site, site_id)
+
+
 def resolve_site(session: Session, site_id: str | None, origin: str | None = None) -> Site:
     """The site named, else the one whose origins include `origin`, else the only site there is."""
     known = _cached_sites(session)
