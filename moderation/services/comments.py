@@ -11,7 +11,7 @@ from typing import Any, Mapping
 from flask import Flask
 from itsdangerous import BadSignature, URLSafeSerializer
 from redis import Redis
-from sqlalchemy import delete, select, union_all
+from sqlalchemy import bindparam, delete, select, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -81,6 +81,20 @@ def _recognised(settings: Settings, cookie: str, site_id: str, author_id: int) -
     return isinstance(payload, dict) and payload.get("s") == site_id and payload.get("a") == author_id
 
 
+# Prebuilt statements for the submit path (bind parameters; no statement building per request).
+_THREAD = select(Thread).where(Thread.site_id == bindparam("site_id"), Thread.uri == bindparam("uri"))
+_AUTHOR = select(Author).where(Author.site_id == bindparam("site_id"), Author.email_bidx == bindparam("email_bidx"))
+_LIVE = (Comment.thread_id == bindparam("thread_id"), Comment.status != Status.DELETED.value)
+_DUPLICATE = union_all(
+    select(Comment.id).where(*_LIVE, Comment.body_hmac == bindparam("digest")),
+    select(Comment.id).where(*_LIVE, Comment.body_hmac.is_(None), Comment.body == bindparam("body")),
+).limit(1)
+_LAST_BY_AUTHOR = (
+    select(Comment.created_at).where(Comment.author_id == bindparam("author_id"), Comment.created_at > bindparam("since"))
+    .order_by(Comment.created_at.desc()).limit(1)
+)
+
+
 def _insert_ignoring_duplicates(session: Session, model: type, values: Mapping[str, Any]) -> None:
     """INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL): no SAVEPOINT, no IntegrityError."""
     dialect = session.get_bind().dialect.name
@@ -97,12 +111,15 @@ def _insert_ignoring_duplicates(session: Session, model: type, values: Mapping[s
 
 def _get_or_create(session: Session, model: type, lookup: Mapping[str, Any], **values: Any) -> Any:
     """Find a row by its unique key or insert it; a concurrent insert of the same key is tolerated."""
-    stmt = select(model).filter_by(**lookup)
-    row = session.scalars(stmt).first()
+    stmt = {Thread: _THREAD, Author: _AUTHOR}.get(model)
+    params: Mapping[str, Any] = lookup
+    if stmt is None or set(lookup) != {"site_id", "uri" if model is Thread else "email_bidx"}:
+        stmt, params = select(model).filter_by(**lookup), {}
+    row = session.scalars(stmt, params).first()
     if row is not None:
         return row
     _insert_ignoring_duplicates(session, model, {**lookup, **values})
-    return session.scalars(stmt).one()
+    return session.scalars(stmt, params).one()
 
 
 def body_hmac(settings: Settings, body: str) -> str:
@@ -116,20 +133,13 @@ def _check_flood(session: Session, settings: Settings, author: Author | None, th
     if thread is not None:
         # Two seeks on (thread_id, body_hmac): the hash, and rows from before migration 0002 (no
         # hash, compared by body). A UNION, because SQLite would not use the index for an OR.
-        live = (Comment.thread_id == thread.id, Comment.status != Status.DELETED.value)
-        duplicate = session.scalar(union_all(
-            select(Comment.id).where(*live, Comment.body_hmac == digest),
-            select(Comment.id).where(*live, Comment.body_hmac.is_(None), Comment.body == body),
-        ).limit(1))
+        duplicate = session.scalar(_DUPLICATE, {"thread_id": thread.id, "digest": digest, "body": body})
         if duplicate is not None:
             raise Conflict(DUPLICATE_MESSAGE, {"body": "duplicate of an earlier comment on this page"})
     if settings.flood_seconds <= 0 or author is None or not author.email_bidx:
         return  # anonymous comments (site allows no email) are left to the per-IP rate limit
     since = utcnow() - timedelta(seconds=settings.flood_seconds)
-    last = session.scalar(  # indexed on (author_id, created_at)
-        select(Comment.created_at).where(Comment.author_id == author.id, Comment.created_at > since)
-        .order_by(Comment.created_at.desc()).limit(1)
-    )
+    last = session.scalar(_LAST_BY_AUTHOR, {"author_id": author.id, "since": since})  # (author_id, created_at)
     if last is not None:
         wait = max(1, int((last - since).total_seconds()) + 1)
         raise TooFast("You are posting comments too quickly. Slow down.", retry_after=wait)
@@ -158,7 +168,7 @@ def submit_comment(app: Flask, session: Session, redis: Redis, raw: Mapping[str,
     data: schemas.CommentIn = schemas.parse(schemas.CommentIn, raw, policy, site_errors)
     assert site is not None  # resolve_site either found one or put its error in site_errors
 
-    thread = session.scalars(select(Thread).filter_by(site_id=site.id, uri=data.thread)).first()
+    thread = session.scalars(_THREAD, {"site_id": site.id, "uri": data.thread}).first()
     parent_id = None
     if data.parent is not None:
         parent = session.get(Comment, data.parent)
@@ -167,7 +177,7 @@ def submit_comment(app: Flask, session: Session, redis: Redis, raw: Mapping[str,
                                    {"parent": "not a published comment on this page"})
         parent_id = parent.id
     bidx = privacy.blind_index(settings, data.email) if data.email else ""
-    author = session.scalars(select(Author).filter_by(site_id=site.id, email_bidx=bidx)).first()
+    author = session.scalars(_AUTHOR, {"site_id": site.id, "email_bidx": bidx}).first()
     digest = body_hmac(settings, data.body)
     _check_flood(session, settings, author, thread, data.body, digest)
 
