@@ -60,7 +60,16 @@ class CommentFeaturizer(TransformerMixin, BaseEstimator):
         self.n_signals_ = len(SIGNAL_NAMES) if self.signals else 0
         self.n_output_features_ = int(self.n_features) + self.n_signals_
         self.n_texts_seen_ = len(texts)
+        self._init_caches()
         return self
+
+    def _init_caches(self) -> None:
+        # Created here (not lazily in transform) so transform never rebinds attributes.
+        self._word_cache: dict[str, np.ndarray] = {}
+        self._bigram_cache: dict[str, int] = {}
+        pairs = (line.split("\t", 1) for line in (self.slang_pairs or "").splitlines())
+        slang = {p[0]: p[1] for p in pairs if len(p) == 2}
+        self._lexicon = Lexicon(slang, frozenset((self.known_words or "").split()))
 
     def transform(self, X: Any) -> sp.csr_matrix:
         """Featurise texts into a CSR matrix of shape (n_texts, n_output_features_)."""
@@ -99,6 +108,8 @@ class CommentFeaturizer(TransformerMixin, BaseEstimator):
     def _texts(self, X: Any, reset: bool) -> list[str]:
         if isinstance(X, str):
             raise ValueError("expected a sequence of texts, got a single string")
+        if hasattr(X, "__array__") and not isinstance(X, np.ndarray):
+            X = np.asarray(X)
         if isinstance(X, np.ndarray) and X.ndim == 2 or (sp.issparse(X)):
             arr = validate_data(self, X, reset=reset, dtype=None, ensure_all_finite=True)
             return [" ".join(str(v) for v in row) for row in np.asarray(arr)]
@@ -107,23 +118,20 @@ class CommentFeaturizer(TransformerMixin, BaseEstimator):
             return self._texts(np.asarray(texts, dtype=object), reset)
         for t in texts:
             if not isinstance(t, str):
-                raise ValueError(f"texts must be str, got {type(t).__name__}")
+                raise ValueError(f"texts must be str, got {type(t).__name__}; for numeric data, "
+                                 "Reshape your data to 2-D (one row per sample)")
         return texts
 
     @property
     def lexicon(self) -> Lexicon:
         """Slang map and known words built lazily from the stored arrays."""
-        lex = self.__dict__.get("_lexicon")
-        if lex is None:
-            pairs = (line.split("\t", 1) for line in (self.slang_pairs or "").splitlines())
-            slang = {p[0]: p[1] for p in pairs if len(p) == 2}
-            lex = Lexicon(slang, frozenset((self.known_words or "").split()))
-            self.__dict__["_lexicon"] = lex
-        return lex
+        if "_lexicon" not in self.__dict__:  # loaded from an artifact: fit() was not run here
+            self._init_caches()
+        return self._lexicon
 
     def _word_cols(self, token: str) -> np.ndarray:
         """Column of the word unigram followed by its char n-grams (cached)."""
-        cache = self.__dict__.setdefault("_word_cache", {})
+        cache = self._word_cache
         cols = cache.get(token)
         if cols is None:
             n = self.n_features
@@ -141,7 +149,7 @@ class CommentFeaturizer(TransformerMixin, BaseEstimator):
         return cols
 
     def _bigram_col(self, a: str, b: str) -> int:
-        cache = self.__dict__.setdefault("_bigram_cache", {})
+        cache = self._bigram_cache
         key = a + " " + b
         col = cache.get(key)
         if col is None:
@@ -153,7 +161,8 @@ class CommentFeaturizer(TransformerMixin, BaseEstimator):
 
     def analyse(self, text: str) -> tuple[list[str], list[np.ndarray], list[int], list[float]]:
         """Tokens, their columns, bigram columns and signal values for one text."""
-        normalized, extracted = normalize_extract(text, self.lexicon)
+        lexicon = self.lexicon  # also sets up the caches after loading
+        normalized, extracted = normalize_extract(text, lexicon)
         tokens = normalized.split()
         word_cols = [self._word_cols(t) for t in tokens]
         bigrams = [self._bigram_col(a, b) for a, b in zip(tokens, tokens[1:])] if self.word_bigrams else []
