@@ -104,10 +104,13 @@ def _robustness(res: dict[str, Any]) -> list[str]:
              "yes" if r["within_target"] else "**no**"] for r in res["robustness"]]
     ours = [r for r in res["robustness"] if r["model"] == "ours"]
     ok = sum(r["within_target"] for r in ours)
+    no_drop = sum(r.get("no_drop_beyond_target", r["within_target"]) for r in ours)
     return [
         f"Up to 500 toxic and 500 spam positives of the held-out split, each perturbed by every "
         f"function in `classifiers/perturb.py` (seed 0). Target: |median perturbed − median original| "
-        f"≤ {TARGET:.2f}. Ours meets it for **{ok} of {len(ours)}** (score, perturbation) pairs. "
+        f"≤ {TARGET:.2f}. Ours meets it for **{ok} of {len(ours)}** (score, perturbation) pairs; "
+        f"counting only drops (a perturbed text scoring *higher* is no evasion), {no_drop} of "
+        f"{len(ours)}. "
         f"'flagged' = share at or above the hold threshold (baseline: 0.5).", "",
         md_table(["score", "perturbation", "model", "n", "median orig", "median pert", "shift of median",
                   "median Δ", "flagged orig", "flagged pert", "within 0.10"], rows), "",
