@@ -141,11 +141,11 @@ def machine() -> dict:
         mem = f"{kb / 1024 / 1024:.1f} GiB"
     except (OSError, AttributeError):
         pass
-    import numpy
-    import sklearn
+    from importlib.metadata import version
 
     return {"nproc": os.cpu_count(), "cpu": cpu, "ram": mem, "python": platform.python_version(),
-            "platform": platform.platform(), "scikit-learn": sklearn.__version__, "numpy": numpy.__version__}
+            "platform": platform.platform(), "scikit-learn": version("scikit-learn"),
+            "numpy": version("numpy"), "alt-profanity-check": version("alt-profanity-check")}
 
 
 def render(results: dict, mach: dict, n: int, origin: str) -> str:
@@ -188,15 +188,30 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--worker", choices=IMPLS, help=argparse.SUPPRESS)
     ap.add_argument("--texts", help=argparse.SUPPRESS)
     ap.add_argument("--memory-only", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--sample-to", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
         print(json.dumps(worker(args.worker, args.texts, args.memory_only)))
         return 0
 
-    texts, origin = sample_texts(args.n, args.data)
-    print(f"{len(texts)} texts from the {origin}", flush=True)
+    if args.sample_to:
+        texts, origin = sample_texts(args.n, args.data)
+        Path(args.sample_to).write_text(json.dumps({"texts": texts, "origin": origin}, ensure_ascii=False),
+                                        encoding="utf-8")
+        return 0
+
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
+        # Sampling loads every dataset: do it in a child, so this driver stays small (Linux
+        # children inherit the parent's peak RSS, which would distort their ru_maxrss).
+        sample = Path(tmp) / "sample.json"
+        cmd = [sys.executable, __file__, "--n", str(args.n), "--sample-to", str(sample)]
+        if args.data:
+            cmd += ["--data", str(args.data)]
+        subprocess.run(cmd, check=True, cwd=ROOT)
+        data = json.loads(sample.read_text(encoding="utf-8"))
+        texts, origin = data["texts"], data["origin"]
+        print(f"{len(texts)} texts from the {origin}", flush=True)
         path = str(Path(tmp) / "texts.json")
         Path(path).write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
         for impl in IMPLS:
