@@ -126,8 +126,9 @@ def report(res: dict[str, Any]) -> str:
         f"# Evaluation report: model `{meta['model_version']}`", "",
         "Produced by `moderation evaluate` (`classifiers.evaluation.main`); machine-readable numbers "
         "in `results.json`. Regenerate with `moderation evaluate --out classifiers/reports`.", "",
-        f"- Held-out split: {meta['n_test']:,} rows (train split {meta['n_train']:,}), the split "
-        "`classifiers.training` uses, reproduced from the data.",
+        f"- Held-out split: {meta['n_test']:,} rows (train split {meta['n_train']:,}): the split "
+        "`moderation train` makes (`classifiers.train_cli.split_examples`, stratified by source and "
+        "label, the model's seed), reproduced from the data; the shipped model never saw these rows.",
         f"- Baseline: {meta['baseline']}, one per task, trained on the same rows.",
         f"- Language detection agrees with the dataset language on "
         f"{meta['language_detection_accuracy']:.1%} of held-out rows.",
@@ -176,3 +177,12 @@ def functional_summary(results: list[dict[str, Any]]) -> dict[str, float]:
     return {lang: rates[("all", lang)][0] / rates[("all", lang)][1]
             for lang in ("id", "en", "all") if ("all", lang) in rates}
 
+
+
+def rerender(results_json: str, out_md: str) -> None:
+    """Re-render REPORT.md from a results.json (after a wording change, without re-running)."""
+    import json
+    from pathlib import Path
+
+    res = json.loads(Path(results_json).read_text(encoding="utf-8"))
+    Path(out_md).write_text(report(res), encoding="utf-8")
