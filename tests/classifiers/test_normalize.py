@@ -59,3 +59,26 @@ def test_extracted_spans_feed_signals() -> None:
 def test_normalize_is_pure() -> None:
     text = "G0BL0K anjiiing https://x.co"
     assert normalize(text, LEX) == normalize(text, LEX)
+
+
+@pytest.mark.parametrize("raw", [
+    "Gak usa ngeless kon. 11 ribu", "g o b l o k lu", "g.o.b.l.o.k", "4nj1iiing b4ngs4t!!!",
+    "WA 0812-3456-7890 slot gacor88 bit.ly/x @user", "a b 1 2 3 x y z", "\uff21\uff2e\uff2a\uff29\uff2e\uff27",
+    "\u0430njing", "", "   ", "judi bet88 wd depo jp 44d", "mail me a@b.com www.x.org/path"])
+def test_token_normalizer_equals_reference(raw: str) -> None:
+    from classifiers.normalize import GAMBLING_RE, TokenNormalizer
+
+    lex = Lexicon({"usa": "united state of america", "lu": "kamu"}, frozenset({"good"}))
+    words, ext, gambling = TokenNormalizer(lex)(raw)
+    ref, ref_ext = normalize_extract(raw, lex)
+    assert words == ref.split() and ext == ref_ext
+    assert gambling == len(GAMBLING_RE.findall(ref))
+
+
+def test_language_precheck_defers_unclear_texts() -> None:
+    from classifiers.language import quick_language
+
+    assert quick_language("yang itu tidak ada") == "id"
+    assert quick_language("this is what they said") == "en"
+    assert quick_language("yang the") is None and quick_language("ok") is None
+    assert quick_language("\u044d\u0442\u043e yang itu") is None
