@@ -107,11 +107,14 @@ def _progress():
 def evaluate(model: Any, examples: Sequence[Any], out: Path, *, run_loso: bool = True,
              loso_params: dict[str, Any] | None = None, split: Callable | None = None,
              train_fn: Callable[..., Any] | None = None,
-             neutral: dict[str, list[dict[str, str]]] | None = None) -> dict[str, Any]:
+             neutral: dict[str, list[dict[str, str]]] | None = None,
+             reuse_loso: Path | None = None) -> dict[str, Any]:
     """Run every stage, write ``out/REPORT.md``, ``out/results.json`` and the PNGs; return results.
 
     ``split``, ``train_fn`` and ``neutral`` default to the training's split, ``training.train``
-    and :func:`evaluation_suites.neutral_sentences` (tests pass stand-ins).
+    and :func:`evaluation_suites.neutral_sentences` (tests pass stand-ins). ``reuse_loso`` takes the
+    leave-one-source-out rows from an earlier ``results.json`` instead of retraining: they depend
+    on the training code and the data, not on the evaluated artifact.
     """
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
@@ -203,7 +206,13 @@ def evaluate(model: Any, examples: Sequence[Any], out: Path, *, run_loso: bool =
                           for r in res["robustness"]], out / "robustness.png")
 
         res["loso"] = []
-        if run_loso:
+        if reuse_loso is not None:
+            old = json.loads(Path(reuse_loso).read_text(encoding="utf-8"))
+            res["loso"] = old["loso"]
+            for key in ("loso_params", "loso_max_rows_per_source"):
+                res["meta"][key] = old["meta"].get(key)
+            res["meta"]["loso_reused_from"] = old["meta"].get("model_version")
+        elif run_loso:
             folds = loso.loso_sources(examples)
             step = progress.add_task("leave-one-source-out", total=len(folds))
             params = dict(LOSO_PARAMS if loso_params is None else loso_params)
@@ -247,6 +256,7 @@ def main(args: Any) -> int:
     out = Path(getattr(args, "out", None) or Path(__file__).parent / "reports")
     data_dir = Path(getattr(args, "data", None) or DEFAULT_DATA_DIR)
     res = evaluate(model, examples, out, run_loso=not getattr(args, "no_loso", False),
-                   loso_params={**LOSO_PARAMS, "slang": load_slang(data_dir)})
+                   loso_params={**LOSO_PARAMS, "slang": load_slang(data_dir)},
+                   reuse_loso=getattr(args, "reuse_loso", None))
     print(f"wrote {out / 'REPORT.md'} in {res['meta']['runtime_s']} s")
     return 0

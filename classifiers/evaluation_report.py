@@ -145,7 +145,10 @@ def report(res: dict[str, Any]) -> str:
             "affordable, each fold trains on at most "
             f"{meta.get('loso_max_rows_per_source') or 'all'} rows per other source (label-stratified, "
             "seed 0); the baseline gets exactly the same rows, and the left-out source is tested in "
-            "full. Full-data models would score somewhat higher, for both.", "",
+            "full. Full-data models would score somewhat higher, for both."
+            + (f" These rows come from the evaluation run of `{meta['loso_reused_from']}` (they depend "
+               "on the training code and data, not on the evaluated artifact)."
+               if meta.get("loso_reused_from") else ""), "",
             loso_table(res["loso"]), "",
         ]
     else:
