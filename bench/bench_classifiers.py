@@ -158,7 +158,8 @@ def render(results: dict, mach: dict, n: int, origin: str) -> str:
         f"Python {mach['python']}, scikit-learn {mach['scikit-learn']}, numpy {mach['numpy']}, "
         f"{mach['platform']}. Run on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
         "",
-        f"Texts: {n:,} comments ({origin}), half Indonesian, half English, seed 0.",
+        f"Texts: {n:,} comments ({origin}), half Indonesian, half English, seed 0. Each figure is "
+        "the best of the alternating rounds (the machine may be shared).",
         "",
         "| measure | ours | alt-profanity-check | ratio (apc / ours) | target |",
         "|---|---:|---:|---:|---|",
@@ -184,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=3000, help="number of comments (default 3000)")
     ap.add_argument("--data", type=Path, default=None, help="datasets folder")
+    ap.add_argument("--rounds", type=int, default=2, help="alternating rounds; best kept (default 2)")
     ap.add_argument("--write-readme", action="store_true", help="write the results into bench/README.md")
     ap.add_argument("--worker", choices=IMPLS, help=argparse.SUPPRESS)
     ap.add_argument("--texts", help=argparse.SUPPRESS)
@@ -214,11 +216,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(texts)} texts from the {origin}", flush=True)
         path = str(Path(tmp) / "texts.json")
         Path(path).write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
-        for impl in IMPLS:
-            print(f"measuring {impl} ...", flush=True)
-            results[impl] = run_worker(impl, path)
-            results[impl].update({k: v for k, v in run_worker(impl, path, memory_only=True).items()
-                                  if k in ("rss_mb", "maxrss_mb", "load_s")})
+        # Alternate the libraries and keep each one's best round: on a shared machine this
+        # cancels most of the noise from other processes.
+        for rnd in range(args.rounds):
+            for impl in IMPLS:
+                print(f"round {rnd + 1}/{args.rounds}: measuring {impl} ...", flush=True)
+                r = run_worker(impl, path)
+                r.update({k: v for k, v in run_worker(impl, path, memory_only=True).items()
+                          if k in ("rss_mb", "maxrss_mb", "load_s")})
+                best = results.get(impl)
+                results[impl] = r if best is None else {k: min(v, best[k]) if isinstance(v, float) else v
+                                                       for k, v in r.items()}
     mach = machine()
     table = render(results, mach, len(texts), origin)
     print(table)
