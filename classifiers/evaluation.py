@@ -259,4 +259,11 @@ def main(args: Any) -> int:
                    loso_params={**LOSO_PARAMS, "slang": load_slang(data_dir)},
                    reuse_loso=getattr(args, "reuse_loso", None))
     print(f"wrote {out / 'REPORT.md'} in {res['meta']['runtime_s']} s")
+    package_reports = Path(__file__).resolve().parent / "reports"
+    card = package_reports.parent / "MODEL_CARD.md"
+    if out.resolve() == package_reports and card.exists():
+        from .evaluation_card import update_model_card
+
+        if update_model_card(json.loads((out / "results.json").read_text(encoding="utf-8")), card):
+            print(f"updated the number tables of {card}")
     return 0

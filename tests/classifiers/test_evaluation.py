@@ -212,3 +212,21 @@ def test_run_loso_parallel_matches_serial():
     serial = evaluation_loso.run_loso(corpus, _train, max_rows_per_source=12)
     parallel = evaluation_loso.run_loso(corpus, _train, max_rows_per_source=12, n_jobs=2)
     assert serial == parallel
+
+
+def test_model_card_blocks_are_rewritten_from_results(tmp_path, monkeypatch):
+    from classifiers.evaluation_card import update_model_card
+
+    monkeypatch.setattr(evaluation, "LOSO_JOBS", 1)
+    neutral = {"seen_terms": as_records([("Jokowi hadir di acara", "id", "figure", "Jokowi"),
+                                         ("Biden was at the event", "en", "figure", "Biden")])}
+    res = evaluation.evaluate(StandIn(), _corpus(), tmp_path, split=_split, train_fn=_train, neutral=neutral)
+    res = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    card = tmp_path / "CARD.md"
+    card.write_text("intro\n<!-- auto:loso -->\nSTALE\n<!-- /auto:loso -->\nkeep me\n"
+                    "<!-- auto:version -->\n<!-- /auto:version -->\n", encoding="utf-8")
+    assert update_model_card(res, card)
+    text = card.read_text(encoding="utf-8")
+    assert "STALE" not in text and "keep me" in text and "`stand-in`" in text
+    assert "| toxicity | tox-id | id |" in text
+    assert not update_model_card(res, card)  # idempotent
