@@ -144,6 +144,7 @@ def machine() -> dict:
     from importlib.metadata import version
 
     return {"nproc": os.cpu_count(), "cpu": cpu, "ram": mem, "python": platform.python_version(),
+            "loadavg_1min": round(os.getloadavg()[0], 2),
             "platform": platform.platform(), "scikit-learn": version("scikit-learn"),
             "numpy": version("numpy"), "alt-profanity-check": version("alt-profanity-check")}
 
@@ -156,7 +157,9 @@ def render(results: dict, mach: dict, n: int, origin: str) -> str:
     lines = [
         f"Machine: {mach['nproc']} cores (`nproc`), CPU `{mach['cpu']}`, RAM {mach['ram']}, "
         f"Python {mach['python']}, scikit-learn {mach['scikit-learn']}, numpy {mach['numpy']}, "
-        f"{mach['platform']}. Run on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+        f"{mach['platform']}. Run on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
+        f"1-minute load average before the run: {mach['loadavg_1min']} (above the core count means "
+        "other processes competed for the CPU and all absolute times are inflated).",
         "",
         f"Texts: {n:,} comments ({origin}), half Indonesian, half English, seed 0. Each figure is "
         "the best of the alternating rounds (the machine may be shared).",
@@ -203,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     results = {}
+    mach = machine()
     with tempfile.TemporaryDirectory() as tmp:
         # Sampling loads every dataset: do it in a child, so this driver stays small (Linux
         # children inherit the parent's peak RSS, which would distort their ru_maxrss).
@@ -227,7 +231,6 @@ def main(argv: list[str] | None = None) -> int:
                 best = results.get(impl)
                 results[impl] = r if best is None else {k: min(v, best[k]) if isinstance(v, float) else v
                                                        for k, v in r.items()}
-    mach = machine()
     table = render(results, mach, len(texts), origin)
     print(table)
     print(json.dumps({"machine": mach, "results": results}, indent=1))
