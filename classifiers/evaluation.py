@@ -212,6 +212,8 @@ def evaluate(model: Any, examples: Sequence[Any], out: Path, *, run_loso: bool =
             for key in ("loso_params", "loso_max_rows_per_source"):
                 res["meta"][key] = old["meta"].get(key)
             res["meta"]["loso_reused_from"] = old["meta"].get("model_version")
+            res["meta"]["loso_run_runtime_s"] = old["meta"].get("loso_run_runtime_s",
+                                                                old["meta"].get("runtime_s"))
         elif run_loso:
             folds = loso.loso_sources(examples)
             step = progress.add_task("leave-one-source-out", total=len(folds))
