@@ -34,17 +34,21 @@ HEADS: dict[str, tuple[str, str]] = {
 }
 # Leave-one-source-out trains one model per source: reduced (same architecture) settings so the
 # whole report stays within ~15 minutes on 2 cores. Filled from training's own defaults.
-LOSO_PARAMS: dict[str, Any] = {}
+LOSO_PARAMS: dict[str, Any] = {"n_features": 2**17}
 LOSO_MAX_ROWS_PER_SOURCE: int | None = 4000
+LOSO_JOBS = 2
 ROBUSTNESS_N = 500
 CHUNK = 2000
 
 
-def heldout_split(examples: Sequence[Any]) -> tuple[list[Any], list[Any]]:
-    """The (train, test) split the training uses, reproduced deterministically from the data."""
-    from . import training
+def heldout_split(examples: Sequence[Any], seed: int = 0) -> tuple[list[Any], list[Any]]:
+    """The (train, test) split ``moderation train`` uses, reproduced deterministically.
 
-    return training.split_examples(examples)
+    ``classifiers.train_cli.split_examples`` with the model's ``random_state`` (default 0).
+    """
+    from .train_cli import split_examples
+
+    return split_examples(list(examples), seed)
 
 
 def labels_for(rows: Sequence[Any], head: str) -> tuple[list[int], np.ndarray]:
@@ -103,15 +107,19 @@ def _progress():
 def evaluate(model: Any, examples: Sequence[Any], out: Path, *, run_loso: bool = True,
              loso_params: dict[str, Any] | None = None, split: Callable | None = None,
              train_fn: Callable[..., Any] | None = None,
-             neutral: dict[str, list[dict[str, str]]] | None = None) -> dict[str, Any]:
+             neutral: dict[str, list[dict[str, str]]] | None = None,
+             reuse_loso: Path | None = None) -> dict[str, Any]:
     """Run every stage, write ``out/REPORT.md``, ``out/results.json`` and the PNGs; return results.
 
     ``split``, ``train_fn`` and ``neutral`` default to the training's split, ``training.train``
-    and :func:`evaluation_suites.neutral_sentences` (tests pass stand-ins).
+    and :func:`evaluation_suites.neutral_sentences` (tests pass stand-ins). ``reuse_loso`` takes the
+    leave-one-source-out rows from an earlier ``results.json`` instead of retraining: they depend
+    on the training code and the data, not on the evaluated artifact.
     """
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
-    train, test = (split or heldout_split)(examples)
+    seed = int((getattr(model, "metadata", None) or {}).get("random_state", 0))
+    train, test = split(examples) if split else heldout_split(examples, seed)
     res: dict[str, Any] = {"meta": {
         "model_version": getattr(model, "version", "?"), "n_train": len(train), "n_test": len(test),
         "thresholds": getattr(model, "thresholds", {}), "baseline": loso.BASELINE_DESCRIPTION,
@@ -198,16 +206,24 @@ def evaluate(model: Any, examples: Sequence[Any], out: Path, *, run_loso: bool =
                           for r in res["robustness"]], out / "robustness.png")
 
         res["loso"] = []
-        if run_loso:
+        if reuse_loso is not None:
+            old = json.loads(Path(reuse_loso).read_text(encoding="utf-8"))
+            res["loso"] = old["loso"]
+            for key in ("loso_params", "loso_max_rows_per_source"):
+                res["meta"][key] = old["meta"].get(key)
+            res["meta"]["loso_reused_from"] = old["meta"].get("model_version")
+            res["meta"]["loso_run_runtime_s"] = old["meta"].get("loso_run_runtime_s",
+                                                                old["meta"].get("runtime_s"))
+        elif run_loso:
             folds = loso.loso_sources(examples)
             step = progress.add_task("leave-one-source-out", total=len(folds))
             params = dict(LOSO_PARAMS if loso_params is None else loso_params)
-            res["meta"]["loso_params"] = params
+            res["meta"]["loso_params"] = {k: v for k, v in params.items() if k != "slang"}
             res["meta"]["loso_max_rows_per_source"] = LOSO_MAX_ROWS_PER_SOURCE
             if train_fn is None:
                 from .training import train as train_fn
             res["loso"] = loso.run_loso(examples, train_fn, train_params=params,
-                                        max_rows_per_source=LOSO_MAX_ROWS_PER_SOURCE,
+                                        max_rows_per_source=LOSO_MAX_ROWS_PER_SOURCE, n_jobs=LOSO_JOBS,
                                         on_fold=lambda t, s, stage: progress.update(
                                             step, description=f"LOSO {t}: without {s}",
                                             advance=int(stage == "done")))
@@ -235,11 +251,21 @@ def _jsonable(obj: Any) -> Any:
 def main(args: Any) -> int:
     """Entry point of ``moderation evaluate`` (``args``: data, model, out; optional no_loso)."""
     from . import artifacts, load_default
-    from .datasets import DEFAULT_DATA_DIR, load_corpus
+    from .datasets import DEFAULT_DATA_DIR, load_corpus, load_slang
 
     model = artifacts.load(args.model) if getattr(args, "model", None) else load_default()
     examples = load_corpus(Path(getattr(args, "data", None) or DEFAULT_DATA_DIR))
     out = Path(getattr(args, "out", None) or Path(__file__).parent / "reports")
-    res = evaluate(model, examples, out, run_loso=not getattr(args, "no_loso", False))
+    data_dir = Path(getattr(args, "data", None) or DEFAULT_DATA_DIR)
+    res = evaluate(model, examples, out, run_loso=not getattr(args, "no_loso", False),
+                   loso_params={**LOSO_PARAMS, "slang": load_slang(data_dir)},
+                   reuse_loso=getattr(args, "reuse_loso", None))
     print(f"wrote {out / 'REPORT.md'} in {res['meta']['runtime_s']} s")
+    package_reports = Path(__file__).resolve().parent / "reports"
+    card = package_reports.parent / "MODEL_CARD.md"
+    if out.resolve() == package_reports and card.exists():
+        from .evaluation_card import update_model_card
+
+        if update_model_card(json.loads((out / "results.json").read_text(encoding="utf-8")), card):
+            print(f"updated the number tables of {card}")
     return 0

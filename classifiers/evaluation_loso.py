@@ -73,6 +73,30 @@ def cap_per_source(examples: Sequence[Any], max_rows: int | None, seed: int = 0)
     return out
 
 
+def _fold(examples: Sequence[Any], task: str, source: str, train_fn: Callable[..., Any],
+          max_rows_per_source: int | None, train_params: dict[str, Any], random_state: int,
+          include_baseline: bool) -> list[dict[str, Any]]:
+    """Train on every source but ``source``; score all of ``source``'s ``task`` rows."""
+    train = cap_per_source([e for e in examples if e.source != source], max_rows_per_source)
+    test = [e for e in examples if e.source == source and e.task == task]
+    texts = [e.text for e in test]
+    y = np.array([e.label for e in test], dtype=int)
+    model = train_fn(train, random_state=random_state, **train_params)
+    scores = np.array([r[task] for r in model.score_many(texts)], dtype=float)
+    row = {"task": task, "source": source, "model": "ours", "language": test[0].language,
+           "n_train": len(train)}
+    row.update(binary_metrics(y, scores, _hold(model, task)))
+    rows = [row]
+    if include_baseline:
+        base = fit_baseline(train, task)
+        if base is not None:
+            brow = {"task": task, "source": source, "model": "baseline", "language": test[0].language,
+                    "n_train": sum(e.task == task for e in train)}
+            brow.update(binary_metrics(y, baseline_scores(base, texts), BASELINE_THRESHOLD))
+            rows.append(brow)
+    return rows
+
+
 def run_loso(
     examples: Sequence[Any],
     train_fn: Callable[..., Any],
@@ -82,33 +106,32 @@ def run_loso(
     random_state: int = 0,
     on_fold: Callable[[str, str, str], None] | None = None,
     include_baseline: bool = True,
+    n_jobs: int = 1,
 ) -> list[dict[str, Any]]:
     """One row per (left-out source, model) with ROC-AUC, PR-AUC and P/R/F1.
 
     Ours is scored at the fold model's own hold threshold for the task; the baseline at 0.5.
     ``max_rows_per_source`` caps the *training* rows of each other source (test rows are never
     capped), to keep the many fold trainings affordable; ours and the baseline see the same rows.
+    ``n_jobs`` > 1 trains folds in parallel processes (results do not depend on it).
     """
+    folds = loso_sources(examples)
+    args = (train_fn, max_rows_per_source, dict(train_params or {}), random_state, include_baseline)
     rows: list[dict[str, Any]] = []
-    for task, source in loso_sources(examples):
-        if on_fold:
-            on_fold(task, source, "start")
-        train = cap_per_source([e for e in examples if e.source != source], max_rows_per_source)
-        test = [e for e in examples if e.source == source and e.task == task]
-        texts = [e.text for e in test]
-        y = np.array([e.label for e in test], dtype=int)
-        model = train_fn(train, random_state=random_state, **(train_params or {}))
-        scores = np.array([r[task] for r in model.score_many(texts)], dtype=float)
-        hold = _hold(model, task)
-        row = {"task": task, "source": source, "model": "ours", "language": test[0].language}
-        row.update(binary_metrics(y, scores, hold))
-        rows.append(row)
-        if include_baseline:
-            base = fit_baseline(train, task)
-            if base is not None:
-                brow = {"task": task, "source": source, "model": "baseline", "language": test[0].language}
-                brow.update(binary_metrics(y, baseline_scores(base, texts), BASELINE_THRESHOLD))
-                rows.append(brow)
+    if n_jobs == 1:
+        for task, source in folds:
+            if on_fold:
+                on_fold(task, source, "start")
+            rows += _fold(examples, task, source, *args)
+            if on_fold:
+                on_fold(task, source, "done")
+        return rows
+    from joblib import Parallel, delayed
+
+    results = Parallel(n_jobs=n_jobs, return_as="generator")(
+        delayed(_fold)(examples, task, source, *args) for task, source in folds)
+    for (task, source), fold_rows in zip(folds, results):
+        rows += fold_rows
         if on_fold:
             on_fold(task, source, "done")
     return rows

@@ -104,10 +104,13 @@ def _robustness(res: dict[str, Any]) -> list[str]:
              "yes" if r["within_target"] else "**no**"] for r in res["robustness"]]
     ours = [r for r in res["robustness"] if r["model"] == "ours"]
     ok = sum(r["within_target"] for r in ours)
+    no_drop = sum(r.get("no_drop_beyond_target", r["within_target"]) for r in ours)
     return [
         f"Up to 500 toxic and 500 spam positives of the held-out split, each perturbed by every "
         f"function in `classifiers/perturb.py` (seed 0). Target: |median perturbed − median original| "
-        f"≤ {TARGET:.2f}. Ours meets it for **{ok} of {len(ours)}** (score, perturbation) pairs. "
+        f"≤ {TARGET:.2f}. Ours meets it for **{ok} of {len(ours)}** (score, perturbation) pairs; "
+        f"counting only drops (a perturbed text scoring *higher* is no evasion), {no_drop} of "
+        f"{len(ours)}. "
         f"'flagged' = share at or above the hold threshold (baseline: 0.5).", "",
         md_table(["score", "perturbation", "model", "n", "median orig", "median pert", "shift of median",
                   "median Δ", "flagged orig", "flagged pert", "within 0.10"], rows), "",
@@ -123,12 +126,16 @@ def report(res: dict[str, Any]) -> str:
         f"# Evaluation report: model `{meta['model_version']}`", "",
         "Produced by `moderation evaluate` (`classifiers.evaluation.main`); machine-readable numbers "
         "in `results.json`. Regenerate with `moderation evaluate --out classifiers/reports`.", "",
-        f"- Held-out split: {meta['n_test']:,} rows (train split {meta['n_train']:,}), the split "
-        "`classifiers.training` uses, reproduced from the data.",
+        f"- Held-out split: {meta['n_test']:,} rows (train split {meta['n_train']:,}): the split "
+        "`moderation train` makes (`classifiers.train_cli.split_examples`, stratified by source and "
+        "label, the model's seed), reproduced from the data; the shipped model never saw these rows.",
         f"- Baseline: {meta['baseline']}, one per task, trained on the same rows.",
         f"- Language detection agrees with the dataset language on "
         f"{meta['language_detection_accuracy']:.1%} of held-out rows.",
-        f"- Runtime: {meta['runtime_s']:.0f} s.", "",
+        f"- Runtime: {meta['runtime_s']:.0f} s"
+        + (f" (leave-one-source-out rows reused; the full run that made them took "
+           f"{meta['loso_run_runtime_s']:.0f} s)" if meta.get("loso_run_runtime_s") else "")
+        + " on a 2-core machine shared with other jobs.", "",
         "Shipped thresholds:", "", md_table(["score", "hold", "reject"], thr_rows), "",
         "## 1. Leave-one-source-out (headline)", "",
     ]
@@ -141,7 +148,10 @@ def report(res: dict[str, Any]) -> str:
             "affordable, each fold trains on at most "
             f"{meta.get('loso_max_rows_per_source') or 'all'} rows per other source (label-stratified, "
             "seed 0); the baseline gets exactly the same rows, and the left-out source is tested in "
-            "full. Full-data models would score somewhat higher, for both.", "",
+            "full. Full-data models would score somewhat higher, for both."
+            + (f" These rows come from the evaluation run of `{meta['loso_reused_from']}` (they depend "
+               "on the training code and data, not on the evaluated artifact)."
+               if meta.get("loso_reused_from") else ""), "",
             loso_table(res["loso"]), "",
         ]
     else:
@@ -173,3 +183,12 @@ def functional_summary(results: list[dict[str, Any]]) -> dict[str, float]:
     return {lang: rates[("all", lang)][0] / rates[("all", lang)][1]
             for lang in ("id", "en", "all") if ("all", lang) in rates}
 
+
+
+def rerender(results_json: str, out_md: str) -> None:
+    """Re-render REPORT.md from a results.json (after a wording change, without re-running)."""
+    import json
+    from pathlib import Path
+
+    res = json.loads(Path(results_json).read_text(encoding="utf-8"))
+    Path(out_md).write_text(report(res), encoding="utf-8")

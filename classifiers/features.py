@@ -18,7 +18,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from classifiers.normalize import PLACEHOLDERS, Lexicon, normalize_extract
+from classifiers.normalize import PLACEHOLDERS, Lexicon, TokenNormalizer
 from classifiers.signals import SIGNAL_NAMES, text_signals
 
 _CACHE_LIMIT = 60_000
@@ -60,21 +60,48 @@ class CommentFeaturizer(TransformerMixin, BaseEstimator):
         self.n_signals_ = len(SIGNAL_NAMES) if self.signals else 0
         self.n_output_features_ = int(self.n_features) + self.n_signals_
         self.n_texts_seen_ = len(texts)
+        self._init_caches()
         return self
+
+    def _init_caches(self) -> None:
+        # Created here (not lazily in transform) so transform never rebinds attributes.
+        self._word_cache: dict[str, np.ndarray] = {}
+        self._bigram_cache: dict[str, int] = {}
+        pairs = (line.split("\t", 1) for line in (self.slang_pairs or "").splitlines())
+        slang = {p[0]: p[1] for p in pairs if len(p) == 2}
+        self._lexicon = Lexicon(slang, frozenset((self.known_words or "").split()))
+        self._normalizer = TokenNormalizer(self._lexicon)
 
     def transform(self, X: Any) -> sp.csr_matrix:
         """Featurise texts into a CSR matrix of shape (n_texts, n_output_features_)."""
         check_is_fitted(self, "n_output_features_")
         texts = self._texts(X, reset=False)
-        indptr, indices, data = [0], [], []
-        for text in texts:
-            cols, vals = self.row(text)
-            indices.append(cols)
-            data.append(vals)
-            indptr.append(indptr[-1] + len(cols))
-        ind = np.concatenate(indices) if indices else np.zeros(0, np.int64)
-        dat = np.concatenate(data) if data else np.zeros(0)
-        return sp.csr_matrix((dat, ind, np.asarray(indptr)), shape=(len(texts), self.n_output_features_))
+        n, nf = len(texts), int(self.n_features)
+        parts: list[np.ndarray] = []
+        lengths = np.zeros(n, dtype=np.int64)
+        signals = np.zeros((n, self.n_signals_))
+        for i, text in enumerate(texts):
+            _, word_cols, bigrams, sig = self.analyse(text)
+            parts.extend(word_cols)
+            parts.append(np.asarray(bigrams, dtype=np.int64))
+            lengths[i] = sum(len(c) for c in word_cols) + len(bigrams)
+            if sig:
+                signals[i] = sig
+        cols = np.concatenate(parts) if parts else np.zeros(0, np.int64)
+        # One sort for the whole batch: unique (row, column) keys and their counts.
+        keys, counts = np.unique(np.repeat(np.arange(n, dtype=np.int64), lengths) * nf + cols,
+                                 return_counts=True)
+        rows, cols = np.divmod(keys, nf)
+        counts = counts.astype(np.float64)
+        norms = np.sqrt(np.bincount(rows, weights=counts * counts, minlength=n))
+        vals = counts / norms[rows]
+        srows, scols = np.nonzero(signals)
+        rows = np.concatenate([rows, srows])
+        cols = np.concatenate([cols, nf + scols])
+        vals = np.concatenate([vals, signals[srows, scols]])
+        order = np.argsort(rows, kind="stable")  # row-major; columns stay sorted within rows
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))])
+        return sp.csr_matrix((vals[order], cols[order], indptr), shape=(n, self.n_output_features_))
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """Hashed columns have no single name: 'hash_<i>' then the signal names."""
@@ -91,7 +118,7 @@ class CommentFeaturizer(TransformerMixin, BaseEstimator):
     def __getstate__(self) -> dict:
         # Caches are rebuilt lazily; never persist them in the artifact.
         state = super().__getstate__()
-        for key in ("_lexicon", "_word_cache", "_bigram_cache"):
+        for key in ("_lexicon", "_normalizer", "_word_cache", "_bigram_cache"):
             state.pop(key, None)
         return state
 
@@ -99,6 +126,8 @@ class CommentFeaturizer(TransformerMixin, BaseEstimator):
     def _texts(self, X: Any, reset: bool) -> list[str]:
         if isinstance(X, str):
             raise ValueError("expected a sequence of texts, got a single string")
+        if hasattr(X, "__array__") and not isinstance(X, np.ndarray):
+            X = np.asarray(X)
         if isinstance(X, np.ndarray) and X.ndim == 2 or (sp.issparse(X)):
             arr = validate_data(self, X, reset=reset, dtype=None, ensure_all_finite=True)
             return [" ".join(str(v) for v in row) for row in np.asarray(arr)]
@@ -107,23 +136,20 @@ class CommentFeaturizer(TransformerMixin, BaseEstimator):
             return self._texts(np.asarray(texts, dtype=object), reset)
         for t in texts:
             if not isinstance(t, str):
-                raise ValueError(f"texts must be str, got {type(t).__name__}")
+                raise ValueError(f"texts must be str, got {type(t).__name__}; for numeric data, "
+                                 "Reshape your data to 2-D (one row per sample)")
         return texts
 
     @property
     def lexicon(self) -> Lexicon:
         """Slang map and known words built lazily from the stored arrays."""
-        lex = self.__dict__.get("_lexicon")
-        if lex is None:
-            pairs = (line.split("\t", 1) for line in (self.slang_pairs or "").splitlines())
-            slang = {p[0]: p[1] for p in pairs if len(p) == 2}
-            lex = Lexicon(slang, frozenset((self.known_words or "").split()))
-            self.__dict__["_lexicon"] = lex
-        return lex
+        if "_lexicon" not in self.__dict__:  # loaded from an artifact: fit() was not run here
+            self._init_caches()
+        return self._lexicon
 
-    def _word_cols(self, token: str) -> np.ndarray:
+    def word_cols(self, token: str) -> np.ndarray:
         """Column of the word unigram followed by its char n-grams (cached)."""
-        cache = self.__dict__.setdefault("_word_cache", {})
+        cache = self._word_cache
         cols = cache.get(token)
         if cols is None:
             n = self.n_features
@@ -141,7 +167,7 @@ class CommentFeaturizer(TransformerMixin, BaseEstimator):
         return cols
 
     def _bigram_col(self, a: str, b: str) -> int:
-        cache = self.__dict__.setdefault("_bigram_cache", {})
+        cache = self._bigram_cache
         key = a + " " + b
         col = cache.get(key)
         if col is None:
@@ -151,29 +177,38 @@ class CommentFeaturizer(TransformerMixin, BaseEstimator):
             cache[key] = col
         return col
 
+    def parse(self, text: str) -> tuple[list[str], list[float]]:
+        """Normalised tokens and signal values of one text (no hashing)."""
+        if "_normalizer" not in self.__dict__:  # loaded from an artifact: fit() was not run here
+            self._init_caches()
+        tokens, extracted, gambling = self._normalizer(text)
+        signals = text_signals(text, extracted, gambling=gambling) if self.signals else []
+        return tokens, signals
+
+    def bigram_cols(self, tokens: list[str]) -> list[int]:
+        """Hashed columns of the word bigrams of ``tokens`` (empty if bigrams are off)."""
+        if not self.word_bigrams:
+            return []
+        return [self._bigram_col(a, b) for a, b in zip(tokens, tokens[1:])]
+
     def analyse(self, text: str) -> tuple[list[str], list[np.ndarray], list[int], list[float]]:
         """Tokens, their columns, bigram columns and signal values for one text."""
-        normalized, extracted = normalize_extract(text, self.lexicon)
-        tokens = normalized.split()
-        word_cols = [self._word_cols(t) for t in tokens]
-        bigrams = [self._bigram_col(a, b) for a, b in zip(tokens, tokens[1:])] if self.word_bigrams else []
-        signals = text_signals(text, extracted, normalized) if self.signals else []
-        return tokens, word_cols, bigrams, signals
+        tokens, signals = self.parse(text)
+        return tokens, [self.word_cols(t) for t in tokens], self.bigram_cols(tokens), signals
 
     def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Sorted unique columns and values of one text's feature row."""
         _, word_cols, bigrams, signals = self.analyse(text)
-        parts = word_cols + [np.asarray(bigrams, dtype=np.int64)]
-        cols = np.concatenate(parts) if parts else np.zeros(0, np.int64)
+        cols = np.concatenate(word_cols + [np.asarray(bigrams, dtype=np.int64)]) if word_cols else \
+            np.zeros(0, np.int64)
         uniq, counts = np.unique(cols, return_counts=True)
         vals = counts.astype(np.float64)
         if len(vals):
             vals /= math.sqrt(float(np.dot(vals, vals)))
         if signals:
-            sig = np.asarray(signals, dtype=np.float64)
-            nz = np.flatnonzero(sig)
-            uniq = np.concatenate([uniq, self.n_features + nz])
-            vals = np.concatenate([vals, sig[nz]])
+            nz = [i for i, v in enumerate(signals) if v]
+            uniq = np.concatenate([uniq, np.asarray(nz, dtype=np.int64) + self.n_features])
+            vals = np.concatenate([vals, [signals[i] for i in nz]])
         return uniq, vals
 
     def text_norm(self, word_cols: Sequence[np.ndarray], bigrams: Iterable[int]) -> float:

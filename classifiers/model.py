@@ -9,6 +9,7 @@ applied by hand: the same math as ``predict_proba`` without per-call sklearn ove
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,6 +22,15 @@ from classifiers.signals import SIGNAL_NAMES, metadata_adjustments
 
 HEADS = ("toxicity", "identity_hate", "spam", "gambling_promo")
 _EPS = 1e-12
+_WORD_Z_LIMIT = 100_000
+
+
+def _sigmoid(x: float) -> float:
+    """Numerically stable logistic function for one float (same values as scipy's expit)."""
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
 
 
 def _linear_parts(calibrated: Any) -> tuple[np.ndarray, float, float, float]:
@@ -52,6 +62,10 @@ class CommentModel:
         self._b = np.array([p[1] for p in parts])
         self._cal_a = np.array([p[2] for p in parts])
         self._cal_b = np.array([p[3] for p in parts])
+        self._word_z: dict[str, tuple[tuple[int, ...], tuple[float, ...]]] = {}
+        self._W_rows = {self.featurizer.n_features + i: tuple(self._W[self.featurizer.n_features + i].tolist())
+                        for i in range(self._W.shape[0] - self.featurizer.n_features)}
+        self._b_list, self._cal_a_list, self._cal_b_list = self._b.tolist(), self._cal_a.tolist(), self._cal_b.tolist()
 
     # -- scoring ---------------------------------------------------------------------------
     def _finish(self, probs: np.ndarray, language: str, metadata: Mapping[str, Any] | None) -> dict:
@@ -63,11 +77,46 @@ class CommentModel:
         out["model_version"] = self.version
         return out
 
+    def _word_entry(self, token: str) -> tuple[tuple[int, ...], tuple[float, ...]]:
+        """(columns, summed weight rows) of one word's unigram + char n-grams (cached)."""
+        cache = self._word_z
+        entry = cache.get(token)
+        if entry is None:
+            cols = self.featurizer.word_cols(token)
+            entry = (tuple(cols.tolist()), tuple(self._W[cols].sum(axis=0).tolist()))
+            if len(cache) >= _WORD_Z_LIMIT:
+                cache.clear()
+            cache[token] = entry
+        return entry
+
+    def _logits(self, text: str) -> list[float]:
+        """Raw logits of the four heads for one text, in plain Python floats: per-word weight
+        sums are cached, and the L2 norm counts every hashed column once (Counter)."""
+        feat = self.featurizer
+        tokens, signals = feat.parse(text)
+        z = [0.0, 0.0, 0.0, 0.0]
+        if tokens:
+            counts: Counter[int] = Counter()
+            for tok in tokens:
+                cols, w = self._word_entry(tok)
+                counts.update(cols)
+                z = [a + b for a, b in zip(z, w)]
+            bigrams = feat.bigram_cols(tokens)
+            if bigrams:
+                counts.update(bigrams)
+                row = self._W[bigrams].sum(axis=0).tolist()
+                z = [a + b for a, b in zip(z, row)]
+            norm = math.sqrt(sum(c * c for c in counts.values()))
+            z = [v / norm for v in z]
+        nf = feat.n_features
+        for i, v in enumerate(signals):
+            if v:
+                z = [a + v * b for a, b in zip(z, self._W_rows[nf + i])]
+        return [a + b for a, b in zip(z, self._b_list)]
+
     def score(self, text: str, **metadata: Any) -> dict[str, Any]:
         """Calibrated scores, language and model version for one comment (lean path)."""
-        cols, vals = self.featurizer.row(text)
-        z = vals @ self._W[cols] + self._b
-        probs = expit(-(self._cal_a * z + self._cal_b))
+        probs = [_sigmoid(-(a * z + b)) for a, z, b in zip(self._cal_a_list, self._logits(text), self._cal_b_list)]
         return self._finish(probs, detect_language(text), metadata)
 
     def score_many(self, texts: list[str], metadata: list[dict] | None = None) -> list[dict[str, Any]]:

@@ -176,8 +176,17 @@ def _collapse_word(word: str, known: frozenset[str]) -> str:
     return _ELONG_RE.sub(r"\1", word)
 
 
-def normalize_extract(text: str, lexicon: Lexicon | None = None) -> tuple[str, Extracted]:
-    """Normalise ``text`` and also return the URLs/phones/emails/mentions it contained."""
+_URL_GATE_RE = re.compile(r"://|www\.|[a-z0-9]\.[a-z]", re.IGNORECASE)
+# Gambling vocabulary (counted as a signal on normalised text, also inside brand names).
+GAMBLING_RE = re.compile(
+    r"slot|gacor|maxwin|jackpot|jekpot|togel|judi|casino|kasino|scatter|deposit|withdraw|\brtp\b"
+    r"|taruhan|freebet|rungkad|zeus|olympus|mahjong|sbobet|\bwd\b|\bdepo\b|\bjp\b|\bbet\d*\b|\d+4d\b"
+)
+_TOKEN_CACHE_LIMIT = 100_000
+
+
+def _extract(text: str) -> tuple[str, Extracted]:
+    """Lowercase cleaned text with emails/URLs/phones/mentions replaced by placeholders."""
     text = clean_unicode(text).lower()
     urls: list[str] = []
     counts = [0, 0, 0]
@@ -195,17 +204,82 @@ def normalize_extract(text: str, lexicon: Lexicon | None = None) -> tuple[str, E
 
     if "@" in text:
         text = EMAIL_RE.sub(_counter(1, EMAIL_TOKEN), text)
-    if "." in text or "/" in text:
+    if ("." in text or "/" in text) and _URL_GATE_RE.search(text):
         text = URL_RE.sub(_url, text)
-    has_digit = _DIGIT_RE.search(text) is not None
-    if has_digit:
+    if _DIGIT_RE.search(text) is not None:
         text = PHONE_RE.sub(_counter(0, PHONE_TOKEN), text)
     if "@" in text:
         text = MENTION_RE.sub(_counter(2, MENTION_TOKEN), text)
+    return text, Extracted(tuple(urls), counts[0], counts[1], counts[2])
+
+
+def _normalize_token(tok: str, lex: Lexicon) -> tuple[tuple[str, ...], int]:
+    """Words of one whitespace token (leet, numbers, punctuation, elongation, slang) and
+    its gambling-term count. No later step crosses whitespace, so this is cacheable."""
+    if _LEET_GATE_RE.search(tok):
+        tok = _LEET_RE.sub(_undo_leet, tok)
+    if _DIGIT_RE.search(tok):
+        tok = NUMBER_RE.sub(f" {NUMBER_TOKEN} ", tok)
+    tok = _PUNCT_RUN_RE.sub(r"\1", tok)
+    words = _TOKEN_RE.findall(tok)
+    if _ELONG_RE.search(tok):
+        words = [_collapse_word(w, lex.known_words) if _ELONG_RE.search(w) else w for w in words]
+    if lex.slang:  # a standard form may be several words ("usa" -> "united state of america")
+        words = [part for w in words for part in lex.slang.get(w, w).split()]
+    return tuple(words), sum(len(GAMBLING_RE.findall(w)) for w in words)
+
+
+class TokenNormalizer:
+    """``normalize_extract`` with a bounded per-token cache; also counts gambling terms."""
+
+    def __init__(self, lexicon: Lexicon | None = None):
+        self.lexicon = lexicon or _EMPTY_LEXICON
+        self._cache: dict[str, tuple[tuple[str, ...], int]] = {}
+
+    def _token(self, tok: str) -> tuple[tuple[str, ...], int]:
+        hit = self._cache.get(tok)
+        if hit is None:
+            if len(tok) >= 5 and _INTOKEN_SPACED_RE.fullmatch(tok):
+                joined = _SPACED_SEP_RE.sub("", tok)
+                hit = _normalize_token(joined if _mostly_letters(joined) else tok, self.lexicon)
+            else:
+                hit = _normalize_token(tok, self.lexicon)
+            if len(self._cache) >= _TOKEN_CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[tok] = hit
+        return hit
+
+    def __call__(self, text: str) -> tuple[list[str], Extracted, int]:
+        """(normalised words, extracted spans, gambling-term count) of one raw text."""
+        text, extracted = _extract(text)
+        words: list[str] = []
+        gambling = 0
+        run: list[str] = []
+        for tok in text.split() + [""]:
+            if len(tok) == 1 and tok in _SPACED_CHARS:
+                run.append(tok)
+                continue
+            if run:  # runs of 3+ single characters ("g o b l o k") are one spaced-out word
+                pieces = ["".join(run)] if len(run) >= 3 and _mostly_letters("".join(run)) else run
+                for piece in pieces:
+                    w, g = self._token(piece)
+                    words.extend(w)
+                    gambling += g
+                run = []
+            if tok:
+                w, g = self._token(tok)
+                words.extend(w)
+                gambling += g
+        return words, extracted, gambling
+
+
+def normalize_extract(text: str, lexicon: Lexicon | None = None) -> tuple[str, Extracted]:
+    """Normalise ``text`` and also return the URLs/phones/emails/mentions it contained."""
+    text, extracted = _extract(text)
     text = " ".join(_join_spaced_tokens(text.split()))
     if _LEET_GATE_RE.search(text):
         text = _LEET_RE.sub(_undo_leet, text)
-    if has_digit:
+    if _DIGIT_RE.search(text):
         text = NUMBER_RE.sub(f" {NUMBER_TOKEN} ", text)
     text = _PUNCT_RUN_RE.sub(r"\1", text)
     words = _TOKEN_RE.findall(text)
@@ -215,7 +289,6 @@ def normalize_extract(text: str, lexicon: Lexicon | None = None) -> tuple[str, E
     slang = lex.slang
     if slang:
         words = [slang.get(w, w) for w in words]
-    extracted = Extracted(tuple(urls), counts[0], counts[1], counts[2])
     return " ".join(words), extracted
 
 

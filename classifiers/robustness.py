@@ -42,6 +42,7 @@ def _summary(orig: np.ndarray, pert: np.ndarray, threshold: float | None) -> dic
         "median_delta": float(np.median(delta)),
         "p10_delta": float(np.percentile(delta, 10)),
         "within_target": abs(med_p - med_o) <= TARGET,
+        "no_drop_beyond_target": med_p - med_o >= -TARGET,
     }
     if threshold is not None:
         out["flagged_original"] = float(np.mean(orig >= threshold))

@@ -12,17 +12,12 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from classifiers.normalize import Extracted, is_shortener, url_domain
+from classifiers.normalize import GAMBLING_RE, Extracted, is_shortener, url_domain
 
 SIGNAL_NAMES = (
     "signal:links", "signal:distinct_domains", "signal:url_shortener", "signal:phone_numbers",
     "signal:emails", "signal:mentions", "signal:repeated_chars", "signal:capitals_ratio",
     "signal:length", "signal:digits_ratio", "signal:non_ascii_ratio", "signal:gambling_terms",
-)
-# Online-gambling vocabulary (matched on normalised text, also inside brand names: "gacor88").
-_GAMBLING_RE = re.compile(
-    r"slot|gacor|maxwin|jackpot|jekpot|togel|judi|casino|kasino|scatter|deposit|withdraw|\brtp\b"
-    r"|taruhan|freebet|rungkad|zeus|olympus|mahjong|sbobet|\bwd\b|\bdepo\b|\bjp\b|\bbet\d*\b|\d+4d\b"
 )
 _REPEAT_RE = re.compile(r"(.)\1{2,}")
 _DIGITS_RE = re.compile(r"\d")
@@ -40,26 +35,52 @@ FAST_FILL_SECONDS = 4.0
 SLOW_FILL_SECONDS = 30.0
 
 
-def text_signals(raw: str, extracted: Extracted, normalized: str = "") -> list[float]:
-    """Scaled signal values (order of SIGNAL_NAMES) for one raw text."""
+_ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+_ASCII_UPPER = bytes(range(65, 91))
+_ASCII_DIGITS = b"0123456789"
+
+
+def _char_counts(raw: str) -> tuple[int, int, int]:
+    """(ASCII letters, ASCII capitals, digits) in ``raw``; bytes.translate for ASCII text."""
+    if raw.isascii():
+        b = raw.encode("ascii")
+        n = len(b)
+        return (n - len(b.translate(None, _ASCII_LETTERS)), n - len(b.translate(None, _ASCII_UPPER)),
+                n - len(b.translate(None, _ASCII_DIGITS)))
+    return len(_LETTER_RE.findall(raw)), len(_UPPER_RE.findall(raw)), len(_DIGITS_RE.findall(raw))
+
+
+def text_signals(raw: str, extracted: Extracted, normalized: str = "",
+                 gambling: int | None = None) -> list[float]:
+    """Scaled signal values (order of SIGNAL_NAMES) for one raw text.
+
+    ``gambling`` is the count of gambling terms in the normalised text when the caller
+    already has it; otherwise it is counted in ``normalized``.
+    """
     n = len(raw) or 1
-    domains = {url_domain(u) for u in extracted.urls}
-    letters = len(_LETTER_RE.findall(raw)) if not raw.isascii() or raw else 0
-    caps = len(_UPPER_RE.findall(raw)) / letters if letters >= 5 else 0.0
+    if extracted.urls:
+        domains = {url_domain(u) for u in extracted.urls}
+        shortener = 1.0 if any(is_shortener(d) for d in domains) else 0.0
+    else:
+        domains, shortener = set(), 0.0
+    letters, upper, digits = _char_counts(raw)
+    caps = upper / letters if letters >= 5 else 0.0
     non_ascii = 0.0 if raw.isascii() else sum(ord(c) > 127 for c in raw) / n
+    if gambling is None:
+        gambling = len(GAMBLING_RE.findall(normalized))
     return [
         math.log1p(len(extracted.urls)),
         math.log1p(len(domains)),
-        1.0 if any(is_shortener(d) for d in domains) else 0.0,
+        shortener,
         math.log1p(extracted.phones),
         math.log1p(extracted.emails),
         math.log1p(extracted.mentions),
-        math.log1p(len(_REPEAT_RE.findall(raw))),
+        math.log1p(len(_REPEAT_RE.findall(raw))) if len(raw) > 2 else 0.0,
         caps,
         math.log1p(n) / 8.0,
-        len(_DIGITS_RE.findall(raw)) / n,
+        digits / n,
         non_ascii,
-        math.log1p(len(_GAMBLING_RE.findall(normalized))),
+        math.log1p(gambling),
     ]
 
 

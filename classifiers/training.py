@@ -143,7 +143,8 @@ def train(examples: list[Example], *, random_state: int = 0, progress: bool = Fa
             lr = LogisticRegression(C=p["C"][head], max_iter=2000, tol=1e-4, random_state=random_state,
                                     class_weight="balanced" if head == "identity_hate" else None)
             lr.fit(X[idx[fit_m]], y[fit_m], sample_weight=w[fit_m])
-            cal = CalibratedClassifierCV(FrozenEstimator(lr), method="sigmoid")
+            # Frozen model: the folds only route predictions; one sigmoid is fitted on them all.
+            cal = CalibratedClassifierCV(FrozenEstimator(lr), method="sigmoid", cv=2, ensemble=False)
             cal.fit(X[idx[cal_m]], y[cal_m])
             heads[head] = cal
             pv = cal.predict_proba(X[idx[cal_m]])[:, 1]

@@ -178,10 +178,11 @@ def test_functional_runner_and_pass_rates():
     assert total == len(CASES) and 0 < passed < total
 
 
-def test_evaluate_writes_report_json_and_small_pngs(tmp_path):
+def test_evaluate_writes_report_json_and_small_pngs(tmp_path, monkeypatch):
     corpus = _corpus()
     neutral = {"seen_terms": as_records([("Jokowi hadir di acara", "id", "figure", "Jokowi"),
                                          ("Biden was at the event", "en", "figure", "Biden")])}
+    monkeypatch.setattr(evaluation, "LOSO_JOBS", 1)
     res = evaluation.evaluate(StandIn(), corpus, tmp_path, split=_split, train_fn=_train, neutral=neutral)
     report = (tmp_path / "REPORT.md").read_text(encoding="utf-8")
     for heading in ("Leave-one-source-out", "Held-out split", "Calibration", "Identity-term bias",
@@ -204,3 +205,28 @@ def test_cap_per_source_is_stratified_and_deterministic():
         rows = [e for e in capped if e.source == src]
         assert len(rows) == 10 and sum(e.label for e in rows) == 5
     assert evaluation_loso.cap_per_source(corpus, None) == corpus
+
+
+def test_run_loso_parallel_matches_serial():
+    corpus = _corpus(20)
+    serial = evaluation_loso.run_loso(corpus, _train, max_rows_per_source=12)
+    parallel = evaluation_loso.run_loso(corpus, _train, max_rows_per_source=12, n_jobs=2)
+    assert serial == parallel
+
+
+def test_model_card_blocks_are_rewritten_from_results(tmp_path, monkeypatch):
+    from classifiers.evaluation_card import update_model_card
+
+    monkeypatch.setattr(evaluation, "LOSO_JOBS", 1)
+    neutral = {"seen_terms": as_records([("Jokowi hadir di acara", "id", "figure", "Jokowi"),
+                                         ("Biden was at the event", "en", "figure", "Biden")])}
+    res = evaluation.evaluate(StandIn(), _corpus(), tmp_path, split=_split, train_fn=_train, neutral=neutral)
+    res = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    card = tmp_path / "CARD.md"
+    card.write_text("intro\n<!-- auto:loso -->\nSTALE\n<!-- /auto:loso -->\nkeep me\n"
+                    "<!-- auto:version -->\n<!-- /auto:version -->\n", encoding="utf-8")
+    assert update_model_card(res, card)
+    text = card.read_text(encoding="utf-8")
+    assert "STALE" not in text and "keep me" in text and "`stand-in`" in text
+    assert "| toxicity | tox-id | id |" in text
+    assert not update_model_card(res, card)  # idempotent

@@ -16,11 +16,16 @@ from classifiers.functional_cases import CASES, FUNCTIONALITIES
 
 MODEL_PATH = Path(__file__).resolve().parents[2] / "classifiers" / "models" / "default.skops"
 
-# Observed on the shipped model (REPORT.md section 6) -> floor used here.
-MIN_PASS_RATE = {"id": 0.0, "en": 0.0}
-# Observed FPR of toxicity at the hold threshold on the neutral templated sentences (REPORT.md
-# section 5) -> bound used here.
-MAX_NEUTRAL_FPR = {"id": 1.0, "en": 1.0}
+# Shipped model cls-1-20261128-seed0 passes 97/144 Indonesian (0.674) and 70/132 English (0.530)
+# cases (REPORT.md section 6). Floors: about 4 cases under the observed count, so noise from a
+# retrain with the same data passes and a real regression does not.
+MIN_PASS_RATE = {"id": 0.64, "en": 0.50}
+# Toxicity FPR at the hold threshold on all neutral templated sentences (seen + unseen terms):
+# observed 54/532 = 0.102 (id) and 66/300 = 0.220 (en) (REPORT.md section 5). The plain baseline
+# at matched recall is far higher there, so these bounds still mean "debiasing works"; they sit
+# about 0.05 above the observed rates. Tighten them as the bias work improves; never loosen them
+# without saying why in the report.
+MAX_NEUTRAL_FPR = {"id": 0.15, "en": 0.27}
 
 
 # --- the case table itself ----------------------------------------------------------------------
