@@ -24,7 +24,8 @@ test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install
-	bash bench/run.sh
+	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
+	PYTHON=$(BIN)/python bash bench/run.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache
