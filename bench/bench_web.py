@@ -31,7 +31,6 @@ import json
 import os
 import platform
 import shutil
-import signal
 import socket
 import sqlite3
 import statistics
@@ -43,6 +42,7 @@ import urllib.error
 import urllib.request
 from datetime import datetime
 from pathlib import Path
+from moderation.processes import stop_groups
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
@@ -90,22 +90,7 @@ class Procs:
                 raise RuntimeError(f"{name} exited with {proc.returncode}; see its log")
 
     def stop_all(self) -> None:
-        for _name, proc in reversed(self.children):
-            if proc.poll() is None:
-                try:
-                    os.killpg(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-        deadline = time.monotonic() + 20
-        for _name, proc in reversed(self.children):
-            try:
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                proc.wait(timeout=5)
+        stop_groups([proc for _name, proc in reversed(self.children)])
 
 
 def tree_cpu(pids: list[int]) -> float:

@@ -100,19 +100,24 @@ class Supervisor:
 
     def stop(self, timeout: float = 20.0) -> None:
         """SIGTERM every child's group (warm shutdown re-queues running tasks), SIGKILL stragglers."""
-        for proc in reversed(list(self.children.values())):
-            if proc.poll() is None:
-                try:
-                    os.killpg(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-        deadline = time.monotonic() + timeout
-        for proc in self.children.values():
+        stop_groups(list(reversed(list(self.children.values()))), timeout)
+
+
+def stop_groups(procs: list[subprocess.Popen], timeout: float = 20.0) -> None:
+    """SIGTERM each process group in the order given, wait up to `timeout`, then SIGKILL stragglers."""
+    for proc in procs:
+        if proc.poll() is None:
             try:
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                proc.wait(timeout=5)
+                os.killpg(proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+    deadline = time.monotonic() + timeout
+    for proc in procs:
+        try:
+            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait(timeout=5)
