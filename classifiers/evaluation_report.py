@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .evaluation_ham import render as render_ham
 from .evaluation_metrics import md_table
 from .evaluation_suites import functional_table, pass_rates
 from .robustness import TARGET
@@ -170,6 +171,7 @@ def report(res: dict[str, Any]) -> str:
               "", "## 4. Precision-recall curves", "", "![PR curves](pr_curves.png)", "",
               "## 5. Identity-term bias", ""]
     lines += _bias(res)
+    lines += render_ham(res)
     lines += ["## 6. Functional suite (HateCheck-style)", ""]
     lines += _functional(res)
     lines += ["## 7. Robustness to evasion", ""]
