@@ -79,7 +79,9 @@ def render(res: dict[str, Any]) -> list[str]:
                       "spam FPR@0.5", "gambling mean", "gambling FPR@hold"],
                      [[r["group"], r["n"], r["spam_mean"], r["spam_max"], r["spam_fpr_hold"],
                        r["spam_fpr_reject"], r["spam_fpr_0.5"], r["gambling_promo_mean"],
-                       r["gambling_promo_fpr_hold"]] for r in res["citations"]]), "",
+                       r["gambling_promo_fpr_hold"]]
+                      for r in sorted(res["citations"], key=lambda r: ["all", "language", "hosts"].index(r["kind"]))]),
+            "",
         ]
     if res.get("operating_points"):
         lines += [

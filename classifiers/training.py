@@ -24,7 +24,8 @@ from classifiers.signals import METADATA_PRIORS
 from classifiers.synthetic_citations import citation_training_sentences
 from classifiers.synthetic_spam import gambling_promo_sentences
 
-MODEL_VERSION_PREFIX = "cls-1"
+# cls-2: group-term features, citation-link signal, no length signal, prevalence-weighted thresholds.
+MODEL_VERSION_PREFIX = "cls-2"
 DEFAULT_PARAMS: dict[str, Any] = {
     "n_features": 2**19,
     "char_ngram_range": (2, 5),
