@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from classifiers.group_terms import GROUP_TERMS
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = Path(os.environ.get("MODERATION_DATA_DIR") or REPO_ROOT.parent / "shared" / "datasets")
 
@@ -26,9 +28,12 @@ RADIKALISME_POLICY = "drop rows labelled only radikalisme; otherwise ignore the 
 LABEL_MAPPING = {
     "davidson-hate-offensive-en": "toxicity = class in {0,1}; identity_hate = class 0",
     "olid-offensive-en": "toxicity = label 1",
-    "hasoc2019-en": "toxicity = task_1 HOF",
+    "hasoc2019-en": "toxicity = task_1 HOF; identity_hate = task_2 HATE and the text names a group "
+    "(classifiers.group_terms); HATE rows naming no group are left out of identity_hate (a sample "
+    "of them is mostly political abuse of individuals, e.g. #TrumpIsATraitor); other rows 0",
     "id-multilabel-hate-abusive": "toxicity = HS or Abusive; identity_hate = HS and any of "
-    "HS_Religion/HS_Race/HS_Physical/HS_Gender (HS_Group with HS_Other also counts)",
+    "HS_Religion/HS_Race/HS_Gender, or HS and HS_Group and HS_Physical/HS_Other (HS_Physical aimed "
+    "at an individual, e.g. 'picek', 'jelek', is a personal insult, not hate against a group)",
     "netifier-id": "toxicity = sara or pencemaran_nama_baik or pornografi; identity_hate = sara; "
     + RADIKALISME_POLICY,
     "id-hatespeech-facebook": "toxicity = label 1",
@@ -37,6 +42,7 @@ LABEL_MAPPING = {
     "judol-youtube-comments-id": "spam = label 1; gambling = label 1 (silver labels)",
 }
 
+_WORDS_RE = re.compile(r"[a-z]+")
 _HANDLE_RE = re.compile(r"(?<![\w@])@\w{1,40}")
 _BYTE_ESCAPES_RE = re.compile(r"(?:\\x[0-9a-fA-F]{2})+")
 _CSV_LIMIT = 10_000_000
@@ -98,15 +104,22 @@ def _olid(d: Path) -> Iterator[Example]:
 def _hasoc(d: Path) -> Iterator[Example]:
     for name in ("english_dataset.tsv", "hasoc2019_en_test-2919.tsv"):
         for row in _csv_rows(d / name, delimiter="\t"):
-            yield Example(_anonymise(row["text"]), d.name, "en", "toxicity", int(row["task_1"] == "HOF"))
+            text = _anonymise(row["text"])
+            # HATE is broader than identity hate (mostly political abuse of individuals): only HATE
+            # rows naming a group count as identity_hate; other HATE rows are unknown (None).
+            hate = row["task_2"] == "HATE"
+            group = hate and bool(GROUP_TERMS.intersection(_WORDS_RE.findall(text.lower())))
+            ih = 1 if group else (None if hate else 0)
+            yield Example(text, d.name, "en", "toxicity", int(row["task_1"] == "HOF"), identity_hate=ih)
 
 
 def _ibrohim(d: Path) -> Iterator[Example]:
     for row in _csv_rows(d / "re_dataset.csv", encoding="latin-1"):
         hs, ab = int(row["HS"]), int(row["Abusive"])
-        group = hs and any(int(row[k]) for k in ("HS_Religion", "HS_Race", "HS_Physical", "HS_Gender"))
-        # HS_Other aimed at a group (not an individual) is hate against some other group.
-        group = group or (hs and int(row["HS_Group"]) and int(row["HS_Other"]))
+        group = hs and any(int(row[k]) for k in ("HS_Religion", "HS_Race", "HS_Gender"))
+        # Physical / other hate counts only when aimed at a group: aimed at an individual it is
+        # a personal insult ("picek", "budek", "jelek"), not hate against a group.
+        group = group or (hs and int(row["HS_Group"]) and (int(row["HS_Physical"]) or int(row["HS_Other"])))
         text = _clean_ibrohim(row["Tweet"])
         yield Example(text, d.name, "id", "toxicity", int(hs or ab), identity_hate=int(bool(group)))
 

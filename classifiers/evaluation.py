@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from . import evaluation_ham as ham
 from . import evaluation_loso as loso
 from . import evaluation_report as render
 from .evaluation_metrics import binary_metrics, expected_calibration_error, threshold_for_recall
@@ -181,6 +182,17 @@ def evaluate(model: Any, examples: Sequence[Any], out: Path, *, run_loso: bool =
                 "worst_terms_ours": worst_terms(records, o, hold),
             }
             progress.advance(step)
+
+        res["citations"] = ham.citation_rates(model.score_many, {h: {
+            w: _thr(model, h, w) for w in ("hold", "reject")} for h in ("spam", "gambling_promo")})
+        prevalence = ((getattr(model, "metadata", None) or {}).get("params") or {}).get("threshold_prevalence")
+        res["operating_points"] = []
+        for head in HEADS:
+            idx, y = labels_for(test, head)
+            p = np.array([scores[i][head] for i in idx])
+            res["operating_points"] += ham.operating_points(
+                y, p, head, {w: _thr(model, head, w) for w in ("hold", "reject")},
+                (prevalence or {}).get(head))
 
         step = progress.add_task("functional suite", total=1)
         thr = {h: _thr(model, h) for h in HEADS}

@@ -18,6 +18,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from classifiers.group_terms import GROUP_TERMS
 from classifiers.normalize import PLACEHOLDERS, Lexicon, TokenNormalizer
 from classifiers.signals import SIGNAL_NAMES, text_signals
 
@@ -40,13 +41,14 @@ class CommentFeaturizer(TransformerMixin, BaseEstimator):
 
     def __init__(self, n_features: int = 2**19, char_ngram_range: tuple[int, int] = (2, 5),
                  word_bigrams: bool = True, slang_pairs: str | None = None,
-                 known_words: str | None = None, signals: bool = True):
+                 known_words: str | None = None, signals: bool = True, group_context: bool = True):
         self.n_features = n_features
         self.char_ngram_range = char_ngram_range
         self.word_bigrams = word_bigrams
         self.slang_pairs = slang_pairs
         self.known_words = known_words
         self.signals = signals
+        self.group_context = group_context
 
     # -- sklearn API -------------------------------------------------------------------
     def fit(self, X: Any, y: Any = None) -> "CommentFeaturizer":
@@ -182,14 +184,29 @@ class CommentFeaturizer(TransformerMixin, BaseEstimator):
         if "_normalizer" not in self.__dict__:  # loaded from an artifact: fit() was not run here
             self._init_caches()
         tokens, extracted, gambling = self._normalizer(text)
-        signals = text_signals(text, extracted, gambling=gambling) if self.signals else []
-        return tokens, signals
+        groups = sum(1 for t in tokens if t in GROUP_TERMS)
+        signals = text_signals(text, extracted, gambling=gambling, group_terms=groups) if self.signals else []
+        # An artifact trained before a signal was added keeps its own (shorter) signal block.
+        return tokens, signals[: getattr(self, "n_signals_", len(signals))]
+
+    def context_words(self, tokens: list[str]) -> list[str]:
+        """Words of a text that names a group (see classifiers.group_terms), once each, in order:
+        hashed as ``g:<word>`` they let a head learn 'insult aimed at a group'."""
+        if not getattr(self, "group_context", False) or not any(t in GROUP_TERMS for t in tokens):
+            return []
+        seen: dict[str, None] = {}
+        for t in tokens:
+            if t not in GROUP_TERMS and t not in _PLAIN and t.isalnum():
+                seen.setdefault(t, None)
+        return list(seen)
 
     def bigram_cols(self, tokens: list[str]) -> list[int]:
-        """Hashed columns of the word bigrams of ``tokens`` (empty if bigrams are off)."""
-        if not self.word_bigrams:
-            return []
-        return [self._bigram_col(a, b) for a, b in zip(tokens, tokens[1:])]
+        """Hashed columns of the word bigrams of ``tokens`` (empty if bigrams are off), followed
+        by the group-context columns of ``context_words``."""
+        cols = [self._bigram_col(a, b) for a, b in zip(tokens, tokens[1:])] if self.word_bigrams else []
+        for w in self.context_words(tokens):
+            cols.append(self._bigram_col("g:", w))
+        return cols
 
     def analyse(self, text: str) -> tuple[list[str], list[np.ndarray], list[int], list[float]]:
         """Tokens, their columns, bigram columns and signal values for one text."""

@@ -150,8 +150,9 @@ class CommentModel:
         for tok, cols in zip(tokens, word_cols):
             # A word's weight = its unigram plus all of its character n-grams.
             contrib[tok] = contrib.get(tok, 0) + self._W[cols].sum(axis=0) * scale
-        for (a, b), col in zip(zip(tokens, tokens[1:]), bigrams):
-            key = f"{a} {b}"
+        names = [f"{a} {b}" for a, b in zip(tokens, tokens[1:])] if feat.word_bigrams else []
+        names += [f"g:{w}" for w in feat.context_words(tokens)]  # word in a text naming a group
+        for key, col in zip(names, bigrams, strict=True):
             contrib[key] = contrib.get(key, 0) + self._W[col] * scale
         for i, value in enumerate(signals):
             if value:

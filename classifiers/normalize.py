@@ -12,13 +12,17 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from classifiers.urls import is_citation_url, is_shortener, url_domain  # noqa: F401 (re-exported)
+
 # Placeholder tokens: plain lowercase words so they survive tokenisation and become features.
 URL_TOKEN = "xurlx"
 EMAIL_TOKEN = "xemailx"
 PHONE_TOKEN = "xphonex"
 MENTION_TOKEN = "xmentionx"
 NUMBER_TOKEN = "xnumx"
-PLACEHOLDERS = (URL_TOKEN, EMAIL_TOKEN, PHONE_TOKEN, MENTION_TOKEN, NUMBER_TOKEN)
+# Links to government / academic / major news hosts (see classifiers.urls): citations, not spam.
+CITE_URL_TOKEN = "xurlcitex"
+PLACEHOLDERS = (URL_TOKEN, EMAIL_TOKEN, PHONE_TOKEN, MENTION_TOKEN, NUMBER_TOKEN, CITE_URL_TOKEN)
 
 _ZERO_WIDTH = "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f" \
     "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069" \
@@ -30,10 +34,6 @@ _DECOR = "【】〖〗「」『』〔〕［］《》〈〉⟦⟧❮❯❰❱▪�
 _STRIP_TABLE = {ord(c): None for c in _ZERO_WIDTH}
 _STRIP_TABLE.update({ord(c): " " for c in _CONTROL + _DECOR})
 
-_SHORTENERS = frozenset(
-    "bit.ly tinyurl.com t.co goo.gl ow.ly is.gd buff.ly s.id cutt.ly shorturl.at rb.gy "
-    "tiny.cc rebrand.ly linktr.ee lnkd.in t.ly v.gd wa.me bit.do shope.ee".split()
-)
 _TLDS = (
     "com|net|org|id|co|io|me|ly|gl|xyz|site|online|vip|info|biz|link|top|club|live|app|asia|cc|"
     "tv|in|us|uk|ru|de|pro|bet|win|shop|store|fun|icu|best|one|gg|to|su|la|ws"
@@ -193,7 +193,7 @@ def _extract(text: str) -> tuple[str, Extracted]:
 
     def _url(m: re.Match[str]) -> str:
         urls.append(m.group(0))
-        return f" {URL_TOKEN} "
+        return f" {CITE_URL_TOKEN} " if is_citation_url(m.group(0)) else f" {URL_TOKEN} "
 
     def _counter(i: int, token: str):
         def sub(_m: re.Match[str]) -> str:
@@ -300,17 +300,6 @@ def normalize(text: str, lexicon: Lexicon | None = None) -> str:
 def tokenize(normalized: str) -> list[str]:
     """Split normalised text (already space-separated by ``normalize``) into tokens."""
     return normalized.split()
-
-
-def url_domain(url: str) -> str:
-    """Return the lowercase host of a URL-like string (without ``www.``)."""
-    host = re.sub(r"^[a-z]+://", "", url.lower()).split("/", 1)[0].split("?", 1)[0]
-    return host[4:] if host.startswith("www.") else host
-
-
-def is_shortener(domain: str) -> bool:
-    """True for known link-shortener / redirect hosts."""
-    return domain in _SHORTENERS
 
 
 _EMPTY_LEXICON = Lexicon()

@@ -16,16 +16,18 @@ from classifiers.functional_cases import CASES, FUNCTIONALITIES
 
 MODEL_PATH = Path(__file__).resolve().parents[2] / "classifiers" / "models" / "default.skops"
 
-# Shipped model cls-1-20261128-seed0 passes 97/144 Indonesian (0.674) and 70/132 English (0.530)
-# cases (REPORT.md section 6). Floors: about 4 cases under the observed count, so noise from a
-# retrain with the same data passes and a real regression does not.
-MIN_PASS_RATE = {"id": 0.64, "en": 0.50}
+# Shipped model cls-2-20261128-seed0 (group-term features, citation links,
+# prevalence-weighted thresholds) passes 105/144 Indonesian (0.729) and 81/132 English (0.614)
+# cases at its hold thresholds (REPORT.md section 6; cls-1-20261128-seed0: 97/144 and 70/132). Floors:
+# about 4 cases under the observed count, so noise from a retrain with the same data passes and
+# a real regression does not.
+MIN_PASS_RATE = {"id": 0.70, "en": 0.58}
 # Toxicity FPR at the hold threshold on all neutral templated sentences (seen + unseen terms):
-# observed 54/532 = 0.102 (id) and 66/300 = 0.220 (en) (REPORT.md section 5). The plain baseline
-# at matched recall is far higher there, so these bounds still mean "debiasing works"; they sit
-# about 0.05 above the observed rates. Tighten them as the bias work improves; never loosen them
-# without saying why in the report.
-MAX_NEUTRAL_FPR = {"id": 0.15, "en": 0.27}
+# observed 2/532 = 0.004 (id) and 1/300 = 0.003 (en) at hold 0.679 (REPORT.md section 5; the first
+# build cls-1: 0.102 and 0.220 at hold 0.307; at that same 0.307 cls-2 gives 0.090 and 0.193).
+# The drop is mostly the higher hold threshold. Bounds sit about 0.05 above the observed rates.
+# Tighten them as the bias work improves; never loosen them without saying why in the report.
+MAX_NEUTRAL_FPR = {"id": 0.05, "en": 0.05}
 
 
 # --- the case table itself ----------------------------------------------------------------------
