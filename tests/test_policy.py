@@ -20,15 +20,18 @@ def scores(**changes: float) -> dict[str, float]:
     ("score_changes", "status", "reasons"),
     [
         ({}, "published", []),
-        ({"toxicity": 0.49}, "published", []),
-        ({"toxicity": 0.5}, "held", ["toxic"]),
+        ({"toxicity": 0.64}, "published", []),
+        ({"toxicity": 0.65}, "held", ["toxic"]),
         ({"toxicity": 0.95}, "held", ["toxic"]),
+        ({"identity_hate": 0.44}, "published", []),
         ({"identity_hate": 0.6}, "held", ["identity_hate"]),
+        ({"spam": 0.49}, "published", []),
         ({"spam": 0.6}, "held", ["spam"]),
-        ({"spam": 0.85}, "spam", ["spam"]),
-        ({"gambling_promo": 0.45}, "held", ["gambling_promo"]),
-        ({"gambling_promo": 0.75}, "spam", ["gambling_promo"]),
-        ({"gambling_promo": 0.9, "spam": 0.9, "toxicity": 0.6}, "spam", ["spam", "gambling_promo", "toxic"]),
+        ({"spam": 0.9}, "spam", ["spam"]),
+        ({"gambling_promo": 0.45}, "published", []),
+        ({"gambling_promo": 0.55}, "held", ["gambling_promo"]),
+        ({"gambling_promo": 0.92}, "spam", ["gambling_promo"]),
+        ({"gambling_promo": 0.95, "spam": 0.95, "toxicity": 0.7}, "spam", ["spam", "gambling_promo", "toxic"]),
     ],
 )
 def test_score_thresholds(score_changes: dict, status: str, reasons: list[str]) -> None:
@@ -147,4 +150,4 @@ def test_contains_word_ignores_empty_entries() -> None:
 def test_thresholds_used_records_every_score() -> None:
     used: dict[str, Any] = thresholds_used(PolicySettings())
     assert set(used) == {"toxicity", "identity_hate", "spam", "gambling_promo"}
-    assert used["spam"] == {"hold": 0.5, "action_at": 0.8, "action": "spam"}
+    assert used["spam"] == {"hold": 0.5, "action_at": 0.9, "action": "spam"}

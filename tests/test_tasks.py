@@ -67,7 +67,7 @@ def test_scores_and_records_everything(app: Flask, fake_model: FakeModel, body: 
     assert (reason in decision.reasons) if reason else decision.reasons == []
     assert set(decision.scores) == {"toxicity", "identity_hate", "spam", "gambling_promo"}
     assert decision.model_version == "fake-1" and decision.language == "id"
-    assert decision.thresholds["toxicity"] == {"hold": 0.5, "action_at": 0.9, "action": "held"}
+    assert decision.thresholds["toxicity"] == app.extensions["settings"].policy.toxicity.model_dump()
     assert decision.explanation["toxicity"][0]["feature"] == "goblok"
     assert counts(app, comment_id) == (1, 1, status, 1)
 
