@@ -29,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR)
     ev.add_argument("--model", type=Path, default=DEFAULT_MODEL_PATH)
     ev.add_argument("--out", type=Path, default=Path("classifiers/reports"))
+    ev.add_argument("--reuse-loso", type=Path, default=None, metavar="RESULTS_JSON",
+                    help="take the leave-one-source-out rows from an earlier results.json (no retraining)")
     return parser
 
 

@@ -13,7 +13,7 @@ import numpy as np
 from .evaluation_metrics import md_table
 
 # The service's policy defaults (moderation/settings.py): score -> (hold, action).
-POLICY_DEFAULTS = {"toxicity": (0.5, 0.9), "identity_hate": (0.5, 0.9), "spam": (0.5, 0.8),
+POLICY_DEFAULTS = {"toxicity": (0.5, 0.9), "identity_hate": (0.5, 0.9), "spam": (0.5, 0.9),
                    "gambling_promo": (0.4, 0.7)}
 # Assumed share of each kind among a news site's comments (same as training's threshold rule).
 DEFAULT_PREVALENCE = {"toxicity": 0.10, "identity_hate": 0.02, "spam": 0.05, "gambling_promo": 0.03}

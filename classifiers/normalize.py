@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from classifiers.leet import LEET_GATE_RE as _LEET_GATE_RE, undo_leet  # noqa: F401
 from classifiers.urls import is_citation_url, is_shortener, url_domain  # noqa: F401 (re-exported)
 
 # Placeholder tokens: plain lowercase words so they survive tokenisation and become features.
@@ -57,15 +58,8 @@ _INTOKEN_SPACED_RE = re.compile(r"(?:[a-z0-9@$!][.\-_*]{1,2}){2,}[a-z0-9@$!]")
 _SPACED_SEP_RE = re.compile(r"[.\-_*]+")
 _SPACED_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$!")
 _DIGIT_RE = re.compile(r"\d")
-_LEET_GATE_RE = re.compile(r"[a-z][4@1!3057$]|[4@13057$][a-z]")
 _ELONG_RE = re.compile(r"([a-z])\1{2,}")
 _PUNCT_RUN_RE = re.compile(r"([^\w\s])\1{2,}")
-_LEET = {"4": "a", "@": "a", "1": "i", "!": "i", "3": "e", "0": "o", "5": "s", "$": "s", "7": "t"}
-# A leet character counts only when it touches a letter; runs longer than two stay digits
-# ("slot777", "2024") and two-digit runs need letters on both sides ("covid19" stays).
-_LEET_RE = re.compile(
-    r"(?<=[a-z])[4@1!3057$]{1,2}(?=[a-z])|(?<![\w@$!])[4@13057$](?=[a-z]{2})"
-)
 _TOKEN_RE = re.compile(r"[^\W_]+|[^\w\s]")
 
 
@@ -131,8 +125,6 @@ def clean_unicode(text: str) -> str:
     return text
 
 
-def _undo_leet(match: re.Match[str]) -> str:
-    return "".join(_LEET.get(c, c) for c in match.group(0))
 
 
 def _mostly_letters(chars: str) -> bool:
@@ -217,7 +209,7 @@ def _normalize_token(tok: str, lex: Lexicon) -> tuple[tuple[str, ...], int]:
     """Words of one whitespace token (leet, numbers, punctuation, elongation, slang) and
     its gambling-term count. No later step crosses whitespace, so this is cacheable."""
     if _LEET_GATE_RE.search(tok):
-        tok = _LEET_RE.sub(_undo_leet, tok)
+        tok = undo_leet(tok, lex.known_words)
     if _DIGIT_RE.search(tok):
         tok = NUMBER_RE.sub(f" {NUMBER_TOKEN} ", tok)
     tok = _PUNCT_RUN_RE.sub(r"\1", tok)
@@ -277,13 +269,13 @@ def normalize_extract(text: str, lexicon: Lexicon | None = None) -> tuple[str, E
     """Normalise ``text`` and also return the URLs/phones/emails/mentions it contained."""
     text, extracted = _extract(text)
     text = " ".join(_join_spaced_tokens(text.split()))
+    lex = lexicon or _EMPTY_LEXICON
     if _LEET_GATE_RE.search(text):
-        text = _LEET_RE.sub(_undo_leet, text)
+        text = undo_leet(text, lex.known_words)
     if _DIGIT_RE.search(text):
         text = NUMBER_RE.sub(f" {NUMBER_TOKEN} ", text)
     text = _PUNCT_RUN_RE.sub(r"\1", text)
     words = _TOKEN_RE.findall(text)
-    lex = lexicon or _EMPTY_LEXICON
     if _ELONG_RE.search(text):
         words = [_collapse_word(w, lex.known_words) if _ELONG_RE.search(w) else w for w in words]
     slang = lex.slang

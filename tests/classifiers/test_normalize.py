@@ -18,6 +18,8 @@ LEX = Lexicon(slang={"gblk": "goblok", "anjg": "anjing", "lu": "kamu"}, known_wo
         pytest.param("g0bl0k", "goblok", id="leet-digits"),
         pytest.param("b@ngs@t", "bangsat", id="leet-at-sign"),
         pytest.param("4nj1ng", "anjing", id="leet-leading"),
+        pytest.param("y0u 4r3 a 57up1d", "you 4r3 a stupid", id="leet-whole-words"),
+        pytest.param("w0w! covid19 mp3 4k 10am", "wow ! covid19 mp3 4k 10am", id="leet-codes-stay"),
         pytest.param("anjiiiing", "anjing", id="elongation"),
         pytest.param("goooood", "good", id="elongation-known-double"),
         pytest.param("g o b l o k", "goblok", id="spaced-letters"),
@@ -82,3 +84,11 @@ def test_language_precheck_defers_unclear_texts() -> None:
     assert quick_language("this is what they said") == "en"
     assert quick_language("yang the") is None and quick_language("ok") is None
     assert quick_language("\u044d\u0442\u043e yang itu") is None
+
+
+def test_leet_words_decoded_when_the_decoded_word_is_known() -> None:
+    from classifiers.normalize import Lexicon, normalize_extract
+
+    lexicon = Lexicon({}, frozenset({"are", "idiot", "gue"}))
+    text, _ = normalize_extract("y0u 4r3 a 57up1d 1d107 gu3 mp3", lexicon)
+    assert text == "you are a stupid idiot gue mp3"
