@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import random
 import zlib
-from dataclasses import dataclass
 
 import numpy as np
 import pytest
 
 from classifiers import evaluation, evaluation_loso, evaluation_metrics as em
+from classifiers.datasets import Example
 from classifiers.evaluation_suites import as_records, bias_table, pass_rates, run_functional
 from classifiers.functional_cases import CASES, FUNCTIONALITIES
 
@@ -84,15 +84,7 @@ def test_bias_table_and_records():
 
 # --- stand-in model and corpus ----------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Ex:
-    text: str
-    source: str
-    language: str
-    task: str
-    label: int
-    identity_hate: int | None = None
-    gambling: int | None = None
+Ex = Example
 
 
 BAD = ("goblok", "anjing", "idiot", "stupid", "tolol")
