@@ -117,6 +117,8 @@ class Comment(Base):
         # Duplicate check (same body on a thread) and flood check (same author, recent) by index.
         Index("ix_comments_thread_body", "thread_id", "body_hmac"),
         Index("ix_comments_author_created", "author_id", "created_at"),
+        # The daily retention purge finds old rows it has not cleared yet (moderation.services.retention).
+        Index("ix_comments_raw_purged_created", "raw_purged_at", "created_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"))
@@ -135,6 +137,8 @@ class Comment(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Set when the retention purge cleared ip_prefix and the personal signals (P6).
+    raw_purged_at: Mapped[datetime | None] = mapped_column(default=None)
 
     thread: Mapped[Thread] = relationship()
     author: Mapped[Author] = relationship()

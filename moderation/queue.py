@@ -18,6 +18,8 @@ log = logging.getLogger("moderation.queue")
 
 SCORE_TASK = "workers.tasks.score_comment"
 SWEEP_TASK = "workers.tasks.sweep_outbox"
+RETENTION_TASK = "workers.tasks.purge_retention"
+RETENTION_INTERVAL = timedelta(days=1)
 SCORING_QUEUE = "scoring"
 
 
@@ -72,13 +74,15 @@ def celery_config(settings: Settings) -> dict:
         "task_time_limit": settings.task_time_limit,
         "task_soft_time_limit": settings.task_time_limit - max(1, min(10, settings.task_time_limit // 4)),
         "task_default_queue": SCORING_QUEUE,
-        "task_routes": {SCORE_TASK: {"queue": SCORING_QUEUE}, SWEEP_TASK: {"queue": SCORING_QUEUE}},
+        "task_routes": {task: {"queue": SCORING_QUEUE} for task in (SCORE_TASK, SWEEP_TASK, RETENTION_TASK)},
         "task_serializer": "json",
         "accept_content": ["json"],
         "event_serializer": "json",
         "worker_hijack_root_logger": False,
         "beat_schedule": {
             "sweep-outbox": {"task": SWEEP_TASK, "schedule": timedelta(seconds=settings.outbox_sweep_seconds)},
+            # P6: clear raw request data and delete old spam (moderation.services.retention).
+            "purge-retention": {"task": RETENTION_TASK, "schedule": RETENTION_INTERVAL},
         },
     }
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError as DBOperationalError
 
 from moderation import queue
 from moderation.db import session_scope
-from moderation.services import decisions
+from moderation.services import decisions, retention
 from workers import scoring
 
 log = logging.getLogger("workers.tasks")
@@ -50,3 +50,12 @@ def sweep_outbox() -> dict[str, int]:
     with session_scope(app) as session:
         result = decisions.sweep(session, app.extensions["settings"], lambda s, ids: queue.publish(app, s, ids))
     return {"published": result.published, "requeued": result.requeued, "held": result.held}
+
+
+@shared_task(name=queue.RETENTION_TASK, ignore_result=True)
+def purge_retention() -> dict[str, int]:
+    """Clear raw request data of old comments and delete old spam (beat runs this daily)."""
+    app = current_app._get_current_object()
+    with session_scope(app) as session:
+        result = retention.purge(session, app.extensions["settings"])
+    return {"scrubbed": result.scrubbed, "deleted": result.deleted}

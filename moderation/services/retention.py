@@ -1,0 +1,115 @@
+"""Retention (P6): clear raw request data and delete unapproved spam after `raw_data_retention_days`.
+
+What the daily purge does to a comment created more than N days ago:
+
+- Decided comments (any status but `pending`) lose their truncated IP (`ip_prefix` becomes "") and
+  every signal not in KEPT_SIGNALS. Kept are the facts a moderator or an audit needs to understand
+  the decision: the bot verdicts (form token outcome, honeypot, too fast, invalid token) and facts
+  derived from the text (link count, length, website given, edited, new author). Cleared are the
+  request-derived details that profile a person: `fill_seconds` (typing time), `author_recognised`
+  (ties the comment to a browser cookie) and any key not listed, so a signal added later is
+  purged unless someone decides to keep it. `raw_purged_at` marks the row, making reruns no-ops.
+  Pending comments are left alone: the scorer still needs their signals (the sweeper holds them
+  long before N days anyway).
+- Comments in status `spam` whose creation *and* last change are older than N days are deleted
+  with their decision, audit rows and outbox rows. A spam comment that still has replies (a
+  published comment a moderator moved to spam later) is kept, scrubbed, so no reply loses its
+  parent. Nothing else is deleted: authors, threads and every other status stay.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import bindparam, delete, exists, select, update
+from sqlalchemy.orm import Session, aliased
+
+from moderation.models import AuditEntry, Comment, Decision, OutboxMessage, Status, utcnow
+from moderation.settings import Settings
+
+log = logging.getLogger("moderation.retention")
+
+BATCH = 500
+
+# Signals kept after the retention period: decision and audit facts, none of them personal.
+KEPT_SIGNALS = frozenset({
+    "form_token", "form_token_invalid", "form_token_unverified", "bot_too_fast", "honeypot",
+    # aliases the policy accepts for the same bot facts (moderation.policy.BOT_SIGNALS)
+    "too_fast", "bot_honeypot", "invalid_form_token", "bot_invalid_token",
+    "links", "website_given", "body_chars", "new_author", "edited",
+})
+
+_comments = Comment.__table__
+_SCRUB = (
+    update(_comments)
+    .where(_comments.c.id == bindparam("cid"))
+    # updated_at is set to itself so the purge does not count as a change of the comment.
+    .values(ip_prefix="", signals=bindparam("kept"), raw_purged_at=bindparam("now"),
+            updated_at=_comments.c.updated_at)
+)
+
+
+@dataclass
+class RetentionResult:
+    """What one purge did."""
+
+    scrubbed: int = 0
+    deleted: int = 0
+
+
+def kept_signals(signals: dict[str, Any] | None) -> dict[str, Any]:
+    """The signals that survive the retention period."""
+    return {key: value for key, value in (signals or {}).items() if key in KEPT_SIGNALS}
+
+
+def cutoff(settings: Settings, now: datetime | None = None) -> datetime:
+    """Rows created before this instant are past the retention period."""
+    return (now or utcnow()) - timedelta(days=settings.raw_data_retention_days)
+
+
+def _scrub(session: Session, before: datetime, now: datetime) -> int:
+    done = 0
+    while True:
+        rows = session.execute(
+            select(Comment.id, Comment.signals)
+            .where(Comment.raw_purged_at.is_(None), Comment.created_at < before,
+                   Comment.status != Status.PENDING.value)
+            .order_by(Comment.id).limit(BATCH)
+        ).all()
+        if not rows:
+            return done
+        session.connection().execute(_SCRUB, [{"cid": cid, "kept": kept_signals(sig), "now": now} for cid, sig in rows])
+        session.commit()
+        done += len(rows)
+
+
+def _delete_spam(session: Session, before: datetime) -> int:
+    reply = aliased(Comment)
+    done = 0
+    while True:
+        ids = list(session.scalars(
+            select(Comment.id)
+            .where(Comment.status == Status.SPAM.value, Comment.created_at < before, Comment.updated_at < before,
+                   ~exists().where(reply.parent_id == Comment.id))
+            .order_by(Comment.id).limit(BATCH)
+        ))
+        if not ids:
+            return done
+        for model in (OutboxMessage, AuditEntry, Decision):
+            session.execute(delete(model).where(model.comment_id.in_(ids)).execution_options(synchronize_session=False))
+        session.execute(delete(Comment).where(Comment.id.in_(ids)).execution_options(synchronize_session=False))
+        session.commit()
+        done += len(ids)
+
+
+def purge(session: Session, settings: Settings, now: datetime | None = None) -> RetentionResult:
+    """Clear raw request data of old comments and delete old spam; idempotent."""
+    now = now or utcnow()
+    before = cutoff(settings, now)
+    result = RetentionResult(scrubbed=_scrub(session, before, now), deleted=_delete_spam(session, before))
+    if result.scrubbed or result.deleted:
+        log.info("retention purge: %s comments cleared of raw data, %s spam comments deleted",
+                 result.scrubbed, result.deleted)
+    return result
