@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from moderation import processes
+from moderation import privacy, processes
 from moderation.db import session_scope
 from moderation.migrate import upgrade
 from moderation.models import Moderator, Site
@@ -74,6 +74,19 @@ def create_moderator(username: str, password: str, can_reveal_email: bool, updat
         moderator.can_reveal_email = can_reveal_email
         session.add(moderator)
     click.echo(f"moderator {username} saved")
+
+
+@click.command("rotate-keys")
+@with_appcontext
+def rotate_keys() -> None:
+    """Re-encrypt every stored author email under active_email_key (then old keys may be dropped)."""
+    settings = _settings()
+    try:
+        with session_scope(current_app) as session:
+            changed = privacy.rotate(session, settings)
+    except privacy.EmailDecryptError as exc:
+        raise click.ClickException(f"{exc}; keep every old key in email_keys until rotation succeeds") from exc
+    click.echo(f"re-encrypted {changed} author emails under key {settings.secrets.active_email_key!r}")
 
 
 @click.command("web")
@@ -153,7 +166,7 @@ def serve(demo: bool, web_workers: int, concurrency: int) -> None:
         sys.exit(1)
 
 
-COMMANDS = [db_group, create_site, create_moderator, web, worker, beat, serve]
+COMMANDS = [db_group, create_site, create_moderator, rotate_keys, web, worker, beat, serve]
 
 
 @click.command("init-secrets")
