@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -21,7 +23,7 @@ from moderation import queue
 from moderation.db import session_scope
 from moderation.models import OutboxMessage, utcnow
 from moderation.services import decisions
-from tests.helpers.procs import wait_for
+from tests.helpers.procs import REPO, wait_for
 from tests.helpers.stack import Stack
 from workers.testhooks import POISON_MARKER
 
@@ -127,6 +129,27 @@ def test_c5_queue_lost_with_redis_data_is_requeued(stack: Stack) -> None:
     stack.worker(FAKE_APP)
     assert stack.wait_decided(comment_id, 30) == "published"
     assert stack.counts(comment_id) == (1, 1)
+
+
+def test_c5c_web_process_dies_between_commit_and_publish(stack: Stack) -> None:
+    """C5(c): the web process is killed (os._exit) after its commit, before the broker send; the
+    sweeper publishes the open outbox row and a real worker decides the comment once."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MODERATION_") and k not in ("DATABASE_URL", "REDIS_URL")}
+    env["MODERATION_CONFIG"] = str(stack.config_file)
+    crashed = subprocess.run([sys.executable, "-m", "tests.helpers.crash_submit"], cwd=REPO, env=env,
+                             capture_output=True, text=True, timeout=60)
+    assert crashed.returncode == 1, crashed.stderr
+    comment_id = int(crashed.stdout.split()[-1])
+    assert stack.status(comment_id) == "pending"
+    with session_scope(stack.app) as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.comment_id == comment_id)).all()
+        assert [r.published_at for r in rows] == [None]  # committed with the comment, never sent
+    assert stack.redis.client().llen("scoring") == 0
+    stack.worker(FAKE_APP)
+    assert sweep(stack, shift=10).published == 1
+    assert stack.wait_decided(comment_id, 30) == "published"
+    assert stack.counts(comment_id) == (1, 1)
+    assert sweep(stack, shift=3600) == decisions.SweepResult()  # decided: nothing left to send
 
 
 @pytest.mark.parametrize("stack", [dict(max_score_attempts=3)], indirect=True)
