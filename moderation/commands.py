@@ -110,7 +110,7 @@ def worker(concurrency: int) -> None:
 @click.command("beat")
 @with_appcontext
 def beat() -> None:
-    """Run Celery beat (the outbox sweeper's schedule); run exactly one per deployment."""
+    """Run Celery beat (outbox sweeper, daily retention purge); run exactly one per deployment."""
     argv = processes.beat_argv(_settings(), _instance(_settings()))
     os.execv(argv[0], argv)
 

@@ -38,7 +38,7 @@ def worker_argv(settings: Settings, concurrency: int) -> list[str]:
 
 
 def beat_argv(settings: Settings, instance: Path) -> list[str]:
-    """Celery beat, which schedules the outbox sweep; its state file lives under instance/."""
+    """Celery beat, which schedules the outbox sweep and the retention purge; state under instance/."""
     return [
         sys.executable, "-m", "celery", "-A", "workers.celery_app", "beat", "--loglevel", settings.log_level,
         "--schedule", str(instance / "celerybeat-schedule"),
