@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
+from collections.abc import Callable, Iterator
 
 _STRIP_RE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|\d+")
 _WORD_RE = re.compile(r"[a-z']+")
 _MAX_CHARS = 300
+# Fewer undecided texts than this are sent to lingua inline (a thread is not worth it).
+_THREAD_MIN_TEXTS = 16
 # Malay and Indonesian share most vocabulary; colloquial Indonesian is often read as Malay.
 # A Malay verdict becomes 'id' when lingua still gives Indonesian this much confidence.
 MALAY_AS_ID_CONFIDENCE = 0.15
@@ -62,7 +66,9 @@ def quick_language(clean: str) -> str | None:
     return None
 
 
-def _map(lang, text: str) -> str:
+def _map(lang, text: str, malay_id_confidence: Iterator[float] | None = None) -> str:
+    """'id' / 'en' / 'other' of a lingua verdict; a Malay verdict takes the next value of
+    ``malay_id_confidence`` (precomputed in a batch) or asks lingua now."""
     from lingua import Language
 
     if lang == Language.INDONESIAN:
@@ -70,7 +76,8 @@ def _map(lang, text: str) -> str:
     if lang == Language.ENGLISH:
         return "en"
     if lang == Language.MALAY:
-        conf = _detector().compute_language_confidence(text, Language.INDONESIAN)
+        conf = next(malay_id_confidence) if malay_id_confidence is not None else \
+            _detector().compute_language_confidence(text, Language.INDONESIAN)
         return "id" if conf >= MALAY_AS_ID_CONFIDENCE else "other"
     return "other"
 
@@ -83,16 +90,56 @@ def detect_language(text: str) -> str:
     return quick_language(clean) or _map(_detector().detect_language_of(clean), clean)
 
 
-def detect_languages(texts: list[str]) -> list[str]:
-    """Batch version of ``detect_language`` (lingua runs the undecided texts on all cores)."""
+def start_detect_languages(texts: list[str]) -> Callable[[], list[str]]:
+    """Start ``detect_languages`` and return a function that waits for and returns its result.
+
+    The pre-check runs now; lingua (which releases the GIL) runs the undecided texts in a
+    background thread, so a caller can featurise the batch meanwhile."""
     clean = [_prepare(t) for t in texts]
     out: list[str | None] = [quick_language(c) if c.strip() else "other" for c in clean]
     todo = [i for i, lang in enumerate(out) if lang is None]
-    if todo:
-        langs = _detector().detect_languages_in_parallel_of([clean[i] for i in todo])
-        for i, lang in zip(todo, langs):
-            out[i] = _map(lang, clean[i])
-    return out  # type: ignore[return-value]
+    if not todo:
+        return lambda: out  # type: ignore[return-value]
+    detector = _detector()  # built here, never concurrently in the thread
+    errors: list[BaseException] = []
+
+    raw: list = []
+
+    def work() -> None:  # lingua calls only: no Python work competing for the GIL
+        try:
+            from lingua import Language
+
+            texts_todo = [clean[i] for i in todo]
+            langs = detector.detect_languages_in_parallel_of(texts_todo)
+            malay = [t for t, lang in zip(texts_todo, langs) if lang == Language.MALAY]
+            conf = iter(detector.compute_language_confidence_in_parallel(malay, Language.INDONESIAN)
+                        if malay else ())
+            raw.extend(_map(lang, t, conf) for t, lang in zip(texts_todo, langs))
+        except BaseException as exc:  # re-raised in the caller's thread
+            errors.append(exc)
+
+    if len(todo) < _THREAD_MIN_TEXTS:
+        work()
+        thread = None
+    else:
+        thread = threading.Thread(target=work, name="lingua-batch", daemon=True)
+        thread.start()
+
+    def result() -> list[str]:
+        if thread is not None:
+            thread.join()
+        if errors:
+            raise errors[0]
+        for i, lang in zip(todo, raw):
+            out[i] = lang
+        return out  # type: ignore[return-value]
+
+    return result
+
+
+def detect_languages(texts: list[str]) -> list[str]:
+    """Batch version of ``detect_language`` (lingua runs the undecided texts on all cores)."""
+    return start_detect_languages(texts)()
 
 
 def lingua_language(text: str) -> str:

@@ -17,7 +17,8 @@ import numpy as np
 from scipy.special import expit
 
 from classifiers.features import CommentFeaturizer
-from classifiers.language import detect_language, detect_languages
+from classifiers.batch import batch_logits
+from classifiers.language import detect_language, start_detect_languages
 from classifiers.signals import SIGNAL_NAMES, metadata_adjustments
 
 HEADS = ("toxicity", "identity_hate", "spam", "gambling_promo")
@@ -63,6 +64,7 @@ class CommentModel:
         self._cal_a = np.array([p[2] for p in parts])
         self._cal_b = np.array([p[3] for p in parts])
         self._word_z: dict[str, tuple[tuple[int, ...], tuple[float, ...]]] = {}
+        self._pair_cols: dict[tuple[str, str], int] = {}  # word bigram -> hashed column (batch path)
         self._W_rows = {self.featurizer.n_features + i: tuple(self._W[self.featurizer.n_features + i].tolist())
                         for i in range(self._W.shape[0] - self.featurizer.n_features)}
         self._b_list, self._cal_a_list, self._cal_b_list = self._b.tolist(), self._cal_a.tolist(), self._cal_b.tolist()
@@ -125,10 +127,10 @@ class CommentModel:
             raise ValueError("metadata must have one dict per text")
         if not texts:
             return []
-        X = self.featurizer.transform(texts)
-        Z = np.asarray(X @ self._W) + self._b
-        P = expit(-(self._cal_a * Z + self._cal_b))
-        langs = detect_languages(texts)
+        finish_languages = start_detect_languages(texts)  # lingua runs while we featurise
+        Z = batch_logits(self, texts)
+        P = (expit(-(self._cal_a * Z + self._cal_b))).tolist()
+        langs = finish_languages()
         metas = metadata or [None] * len(texts)
         return [self._finish(P[i], langs[i], metas[i]) for i in range(len(texts))]
 

@@ -32,6 +32,7 @@ _ZERO_WIDTH = "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200
 _CONTROL = "".join(chr(c) for c in range(32)) + "\x7f" + "".join(chr(c) for c in range(0x80, 0xA0))
 # Decorative brackets used by gambling spam (e.g. 【H】【o】【k】【i】) separate letters.
 _DECOR = "【】〖〗「」『』〔〕［］《》〈〉⟦⟧❮❯❰❱▪▫•·◆◇★☆✦✧♡♥❤"
+_ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
 _STRIP_TABLE = {ord(c): None for c in _ZERO_WIDTH}
 _STRIP_TABLE.update({ord(c): " " for c in _CONTROL + _DECOR})
 
@@ -104,8 +105,9 @@ def _fold_homoglyphs(text: str) -> str:
     """Fold lookalikes only in words that already mix in ASCII letters, or when the text is
     mostly ASCII; genuine Cyrillic/Greek text is left alone (language detection needs it)."""
     table = homoglyph_table()
-    ascii_letters = sum(c.isascii() and c.isalpha() for c in text)
-    mostly_latin = ascii_letters * 2 >= sum(c.isalpha() for c in text)
+    ascii_only = text.encode("ascii", "ignore")  # the ASCII characters, one byte each
+    ascii_letters = len(ascii_only) - len(ascii_only.translate(None, _ASCII_LETTERS))
+    mostly_latin = ascii_letters * 2 >= sum(map(str.isalpha, text))
     out = []
     for word in text.split(" "):
         if word.isascii():
@@ -247,6 +249,7 @@ class TokenNormalizer:
         words: list[str] = []
         gambling = 0
         run: list[str] = []
+        cached = self._cache.get
         for tok in text.split() + [""]:
             if len(tok) == 1 and tok in _SPACED_CHARS:
                 run.append(tok)
@@ -259,9 +262,9 @@ class TokenNormalizer:
                     gambling += g
                 run = []
             if tok:
-                w, g = self._token(tok)
-                words.extend(w)
-                gambling += g
+                hit = cached(tok) or self._token(tok)
+                words.extend(hit[0])
+                gambling += hit[1]
         return words, extracted, gambling
 
 
