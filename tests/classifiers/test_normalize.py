@@ -84,6 +84,9 @@ def test_language_precheck_defers_unclear_texts() -> None:
     assert quick_language("this is what they said") == "en"
     assert quick_language("yang the") is None and quick_language("ok") is None
     assert quick_language("\u044d\u0442\u043e yang itu") is None
+    # One function word decides unless it is also common elsewhere (Dutch "is", French "lu").
+    assert quick_language("mantap banget") == "id" and quick_language("the best") == "en"
+    assert quick_language("het is een mooie dag") is None and quick_language("je l'ai lu") is None
 
 
 def test_leet_words_decoded_when_the_decoded_word_is_known() -> None:
