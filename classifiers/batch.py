@@ -9,6 +9,7 @@ all (row, column) keys. The result is the same as ``featurizer.transform(texts) 
 
 from __future__ import annotations
 
+import zlib
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -40,33 +41,53 @@ def _l2_norms(keys: np.ndarray, nf: int, n: int) -> np.ndarray:
     return np.sqrt(np.bincount(keys[starts] // nf, weights=counts * counts, minlength=n))
 
 
-_PAIR_CACHE_LIMIT = 100_000
+_SHIFT_TABLES: dict[int, np.ndarray] = {}
+_BITS = (np.arange(256)[:, None] >> np.arange(8)) & 1  # bit i of every byte value
+
+
+def _shift_table(length: int) -> np.ndarray:
+    """(4, 256) tables of the linear map c -> crc32(<length bytes>, c) ^ crc32(<length bytes>, 0),
+    by byte of c: with them crc32(x + y) = shift_len(y)(crc32(x)) ^ crc32(y) for whole arrays."""
+    table = _SHIFT_TABLES.get(length)
+    if table is None:
+        zeros = bytes(length)
+        base = zlib.crc32(zeros, 0)
+        images = np.array([zlib.crc32(zeros, 1 << k) ^ base for k in range(32)], dtype=np.uint32)
+        table = np.stack([np.bitwise_xor.reduce(np.where(_BITS, images[8 * j:8 * j + 8], 0), axis=1)
+                          for j in range(4)]).astype(np.uint32)
+        if len(_SHIFT_TABLES) < 4096:
+            _SHIFT_TABLES[length] = table
+    return table
+
+
+def _pair_columns(words: list[str], first: np.ndarray, second: np.ndarray, nf: int) -> np.ndarray:
+    """Hashed columns of the word bigrams (words[first[k]], words[second[k]]): the same values
+    as ``CommentFeaturizer._bigram_col`` (crc32 of "b:<a> <b>"), computed for all pairs at once
+    from per-word crc32s (crc32 is linear, so a concatenation's crc combines its parts')."""
+    encoded = [w.encode("utf-8") for w in words]
+    prefix = np.array([zlib.crc32(b" ", zlib.crc32(w, _B_CRC)) for w in encoded], dtype=np.uint32)
+    crc = np.array([zlib.crc32(w) for w in encoded], dtype=np.uint32)
+    lengths, length_idx = np.unique(np.array([len(w) for w in encoded]), return_inverse=True)
+    tables = np.stack([_shift_table(int(n)) for n in lengths])
+    p, li = prefix[first], length_idx.ravel()[second]
+    combined = (tables[li, 0, p & 0xFF] ^ tables[li, 1, (p >> 8) & 0xFF] ^ tables[li, 2, (p >> 16) & 0xFF]
+                ^ tables[li, 3, p >> 24] ^ crc[second])
+    return combined.astype(np.int64) % nf
+
+
+_B_CRC = zlib.crc32(b"b:")
 
 
 def _bigram_entries(model: "CommentModel", words: list[str], tid: np.ndarray, trow: np.ndarray,
                     token_lists: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
-    """(rows, columns) of the word-bigram and group-context features of the whole batch; each
-    distinct bigram of the batch is looked up once (per-model cache of word pairs)."""
+    """(rows, columns) of the word-bigram and group-context features of the whole batch."""
     feat = model.featurizer
     rows: list[np.ndarray] = []
     cols: list[np.ndarray] = []
     if feat.word_bigrams and len(tid) > 1:
         same = trow[1:] == trow[:-1]
-        v = len(words)
-        keys, inverse = np.unique(tid[:-1][same] * v + tid[1:][same], return_inverse=True)
-        cache = model._pair_cols
-        ucols = []
-        for a, b in zip((keys // v).tolist(), (keys % v).tolist()):
-            pair = (words[a], words[b])
-            col = cache.get(pair)
-            if col is None:
-                col = feat._bigram_col(*pair)
-                if len(cache) >= _PAIR_CACHE_LIMIT:
-                    cache.clear()
-                cache[pair] = col
-            ucols.append(col)
         rows.append(trow[1:][same])
-        cols.append(np.array(ucols, dtype=np.int64)[inverse.ravel()])
+        cols.append(_pair_columns(words, tid[:-1][same], tid[1:][same], int(feat.n_features)))
     if getattr(feat, "group_context", False):
         is_group = np.array([w in GROUP_TERMS for w in words])
         for i in np.flatnonzero(np.bincount(trow, weights=is_group[tid], minlength=len(token_lists))).tolist():

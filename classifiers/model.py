@@ -64,7 +64,6 @@ class CommentModel:
         self._cal_a = np.array([p[2] for p in parts])
         self._cal_b = np.array([p[3] for p in parts])
         self._word_z: dict[str, tuple[tuple[int, ...], tuple[float, ...]]] = {}
-        self._pair_cols: dict[tuple[str, str], int] = {}  # word bigram -> hashed column (batch path)
         self._W_rows = {self.featurizer.n_features + i: tuple(self._W[self.featurizer.n_features + i].tolist())
                         for i in range(self._W.shape[0] - self.featurizer.n_features)}
         self._b_list, self._cal_a_list, self._cal_b_list = self._b.tolist(), self._cal_a.tolist(), self._cal_b.tolist()

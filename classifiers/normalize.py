@@ -179,6 +179,9 @@ GAMBLING_RE = re.compile(
     r"|taruhan|freebet|rungkad|zeus|olympus|mahjong|sbobet|\bwd\b|\bdepo\b|\bjp\b|\bbet\d*\b|\d+4d\b"
 )
 _TOKEN_CACHE_LIMIT = 100_000
+# Three whitespace-separated single characters in a row: the only case where
+# ``TokenNormalizer`` needs its token-by-token loop (\s and str.split agree on whitespace).
+_SPACED_RUN_RE = re.compile(r"(?<!\S)[a-z0-9@$!]\s+[a-z0-9@$!]\s+[a-z0-9@$!](?!\S)")
 
 
 def _extract(text: str) -> tuple[str, Extracted]:
@@ -249,7 +252,7 @@ class TokenNormalizer:
         """(normalised words, extracted spans, gambling-term count) of one raw text."""
         text, extracted = _extract(text)
         tokens = text.split()
-        if _SPACED_CHARS.isdisjoint(tokens):  # no single-character token: no spaced-out runs
+        if _SPACED_CHARS.isdisjoint(tokens) or not _SPACED_RUN_RE.search(text):  # no "g o b l o k"
             hits = list(map(self._cache.get, tokens))
             if None in hits:
                 hits = [hit or self._token(tok) for hit, tok in zip(hits, tokens)]

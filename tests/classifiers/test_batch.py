@@ -63,3 +63,13 @@ def test_language_thread_errors_reach_the_caller(monkeypatch) -> None:
     finish = language.start_detect_languages(["lol"] * 40)
     with pytest.raises(RuntimeError, match="lingua failed"):
         finish()
+
+
+def test_vectorised_bigram_columns_equal_the_featurisers(model) -> None:
+    from classifiers.batch import _pair_columns
+
+    words = ["dasar", "anjing", "xurlx", "ß", "日本語", "é" * 40, "x" * 300, "a", "lu"]
+    first, second = np.meshgrid(np.arange(len(words)), np.arange(len(words)))
+    got = _pair_columns(words, first.ravel(), second.ravel(), model.featurizer.n_features)
+    expected = [model.featurizer._bigram_col(words[a], words[b]) for a, b in zip(first.ravel(), second.ravel())]
+    assert got.tolist() == expected
