@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from moderation import privacy, processes
 from moderation.db import session_scope
+from moderation.extensions import get_engine, get_settings
 from moderation.migrate import upgrade
 from moderation.models import Moderator, Site
 from moderation.settings import Settings, generate_secrets
@@ -26,7 +27,7 @@ def db_group() -> None:
 @with_appcontext
 def db_upgrade(revision: str) -> None:
     """Apply Alembic migrations."""
-    upgrade(current_app.extensions["db_engine"], revision)
+    upgrade(get_engine(), revision)
     click.echo(f"database at {revision}")
 
 
@@ -46,7 +47,7 @@ def create_site(site_id: str, origins: tuple[str, ...], name: str) -> None:
 
 
 def _settings() -> Settings:
-    return current_app.extensions["settings"]
+    return get_settings()
 
 
 def _instance(settings: Settings) -> Path:
@@ -61,7 +62,7 @@ def _instance(settings: Settings) -> Path:
 @with_appcontext
 def create_moderator(username: str, password: str, can_reveal_email: bool, update: bool) -> None:
     """Create a moderator with an argon2id password hash."""
-    from argon2 import PasswordHasher  # noqa: PLC0415
+    from argon2 import PasswordHasher
 
     if len(password) < 10:
         raise click.BadParameter("use at least 10 characters", param_hint="--password")
@@ -100,10 +101,12 @@ def web(workers: int) -> None:
 
 @click.command("worker")
 @click.option("--concurrency", "-c", default=os.cpu_count() or 1, show_default=True)
+@click.option("--queues", "-Q", default=",".join(processes.DEFAULT_QUEUES), show_default=True,
+              help="comma-separated queues to consume (e.g. a machine only for scoring)")
 @with_appcontext
-def worker(concurrency: int) -> None:
-    """Run a Celery worker for the scoring queue (prefork)."""
-    argv = processes.worker_argv(_settings(), concurrency)
+def worker(concurrency: int, queues: str) -> None:
+    """Run a Celery worker (prefork) for the scoring and maintenance queues."""
+    argv = processes.worker_argv(_settings(), concurrency, tuple(q for q in queues.split(",") if q))
     os.execv(argv[0], argv)
 
 
@@ -115,10 +118,10 @@ def beat() -> None:
     os.execv(argv[0], argv)
 
 
-def _ensure_site(app: Flask, settings: Settings) -> None:
-    from moderation.services import sites  # noqa: PLC0415
+def _ensure_site(settings: Settings) -> None:
+    from moderation.services import sites
 
-    with session_scope(app) as session:
+    with session_scope(current_app) as session:
         sites.sync_sites(session, settings)
         sites.ensure_demo_site(session, settings)
 
@@ -130,13 +133,13 @@ def _ensure_site(app: Flask, settings: Settings) -> None:
 @with_appcontext
 def serve(demo: bool, web_workers: int, concurrency: int) -> None:
     """Everything on one machine: migrate, Redis, then web + worker + beat until Ctrl-C."""
-    from moderation import localredis  # noqa: PLC0415
+    from moderation import localredis
 
-    app, settings = current_app._get_current_object(), _settings()
-    upgrade(app.extensions["db_engine"])
+    settings = _settings()
+    upgrade(get_engine())
     click.echo(f"database ready ({settings.database_url.split('://', 1)[0]})")
     if demo:
-        _ensure_site(app, settings)
+        _ensure_site(settings)
     private_redis = localredis.ensure(settings.redis_url, _instance(settings) / "redis")
     if private_redis is None:
         click.echo(f"using Redis at {settings.redis_url}")
@@ -174,7 +177,7 @@ COMMANDS = [db_group, create_site, create_moderator, rotate_keys, web, worker, b
 @click.option("--force", is_flag=True, help="replace existing keys (makes stored emails unreadable)")
 def init_secrets(instance: str, force: bool) -> None:
     """Write random keys to <instance>/secrets.toml (development, or to copy into a secret store)."""
-    import tomli_w  # noqa: PLC0415
+    import tomli_w
 
     target = Path(instance) / "secrets.toml"
     if target.exists() and not force:

@@ -50,13 +50,14 @@ def get_session() -> Session:
     """The session of the current app context, created on first use."""
     if "db_session" not in g:
         g.db_session = current_app.extensions["db_sessionmaker"]()
-    return g.db_session
+    session: Session = g.db_session
+    return session
 
 
 @contextmanager
 def session_scope(app: Flask) -> Iterator[Session]:
     """A session for work outside a request (workers, CLI): commit on success, roll back on error."""
-    session = app.extensions["db_sessionmaker"]()
+    session: Session = app.extensions["db_sessionmaker"]()
     try:
         yield session
         session.commit()

@@ -25,7 +25,7 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     """Lifecycle of a comment."""
 
     PENDING = "pending"
@@ -137,7 +137,7 @@ class Comment(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(default=None)
-    # Set when the retention purge cleared ip_prefix and the personal signals (P6).
+    # Set when the retention purge cleared ip_prefix and the personal signals.
     raw_purged_at: Mapped[datetime | None] = mapped_column(default=None)
 
     thread: Mapped[Thread] = relationship()
@@ -199,3 +199,12 @@ class Moderator(Base):
     can_reveal_email: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Lease(Base):
+    """A named, expiring lock in SQL, so one maintenance job runs at a time across machines."""
+
+    __tablename__ = "leases"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(100), default="")
+    expires_at: Mapped[datetime] = mapped_column(default=utcnow)

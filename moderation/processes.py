@@ -15,6 +15,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from moderation import queue
 from moderation.settings import Settings
 
 
@@ -24,14 +25,17 @@ def web_argv(settings: Settings, workers: int) -> list[str]:
         sys.executable, "-m", "gunicorn", "--bind", f"{settings.host}:{settings.port}",
         "--workers", str(workers), "--graceful-timeout", "10", "--log-level", settings.log_level.lower(),
         "--no-control-socket",  # several services on one machine would fight over ~/.gunicorn
-        "moderation:create_app()",
+        "moderation.wsgi:app",
     ]
 
 
-def worker_argv(settings: Settings, concurrency: int) -> list[str]:
-    """A Celery worker for the scoring queue with the prefork pool."""
+DEFAULT_QUEUES = (queue.SCORING_QUEUE, queue.MAINTENANCE_QUEUE)
+
+
+def worker_argv(settings: Settings, concurrency: int, queues: tuple[str, ...] = DEFAULT_QUEUES) -> list[str]:
+    """A Celery worker (prefork pool) for the given queues: scoring and maintenance by default."""
     return [
-        sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker", "-Q", "scoring",
+        sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker", "-Q", ",".join(queues),
         "-P", "prefork", "-c", str(concurrency), "--loglevel", settings.log_level,
         "--without-gossip", "--without-mingle",
     ]

@@ -3,15 +3,31 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 log = logging.getLogger("workers.model")
 
-_model: Any = None
+
+class Scorer(Protocol):
+    """What the worker needs of a model (classifiers.model.CommentModel provides it)."""
+
+    version: str
+    # Per score, the operating points chosen when the model was trained: {"hold": p, "reject": p}.
+    thresholds: Mapping[str, Mapping[str, float]]
+
+    def score(self, text: str, **metadata: Any) -> dict[str, Any]:
+        """Probabilities per score, `language` and `model_version`."""
+
+    def explain(self, text: str, top_k: int = 5, **metadata: Any) -> dict[str, list[dict[str, Any]]]:
+        """Per score, the features that raised it most."""
+
+
+_model: Scorer | None = None
 _lock = threading.Lock()
 
 
-def get_model() -> Any:
+def get_model() -> Scorer:
     """The process's model; the first call loads the shipped default from classifiers."""
     global _model
     if _model is None:
@@ -20,12 +36,12 @@ def get_model() -> Any:
                 import classifiers  # noqa: PLC0415  (heavy: only worker processes pay for it)
 
                 _model = classifiers.load_default()
-                log.info("loaded classifier model %s", getattr(_model, "version", "?"))
+                log.info("loaded classifier model %s", _model.version)
     return _model
 
 
-def set_model_for_tests(model: Any) -> None:
-    """Replace the process's model (None to reset); unit tests inject a fake this way."""
+def set_model(model: Scorer | None) -> None:
+    """Replace the process's model (None: load the shipped one on next use)."""
     global _model
     _model = model
 

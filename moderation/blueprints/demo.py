@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, abort, current_app, make_response, render_template, request
+from flask import Blueprint, Response, abort, make_response, render_template, request
 
 from moderation import antibot
 from moderation.db import get_session
+from moderation.extensions import get_settings
 from moderation.models import Site
 from moderation.services import comments, present, sites
-from moderation.settings import Settings
 
 bp = Blueprint("demo", __name__)
 
@@ -45,7 +45,7 @@ DEFAULT_ARTICLE = {
 def _demo_site() -> Site:
     session = get_session()
     site = session.get(Site, sites.DEMO_SITE)
-    settings: Settings = current_app.extensions["settings"]
+    settings = get_settings()
     if site is None:
         if settings.env == "production":
             abort(404)  # production shows the demo only when someone created the demo site
@@ -59,11 +59,11 @@ def article(slug: str) -> Response:
     """A fake Indonesian news article whose comment section is served by this service."""
     if not SLUG_RE.match(slug):
         abort(404)
-    settings: Settings = current_app.extensions["settings"]
+    settings = get_settings()
     site = _demo_site()
     thread = f"{request.url_root}demo/{slug}"
     session = get_session()
-    comments.ensure_sites_synced(current_app, session)
+    sites.ensure_synced(session, settings)
     published = present.tree(settings, comments.published_in_thread(session, site.id, thread))
     html = render_template(
         "demo/article.html", article=ARTICLES.get(slug, DEFAULT_ARTICLE), slug=slug, site_id=site.id,

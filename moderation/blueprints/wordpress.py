@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from flask import Blueprint, Response, current_app, make_response, redirect, render_template, request
+from flask import Blueprint, Response, make_response, redirect, render_template, request
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -16,7 +16,7 @@ from moderation import schemas
 from moderation.blueprints.api import set_author_cookie
 from moderation.db import get_session
 from moderation.errors import APIError
-from moderation.extensions import get_redis
+from moderation.extensions import get_redis, get_settings, score_enqueuer
 from moderation.models import Site
 from moderation.services import comments
 from moderation.services.sites import origin_of, site_origins
@@ -84,7 +84,7 @@ def post_comment() -> Response:
     if not raw["site"] and not origin and referer:
         # No hidden `site` field and no Origin: the Referer's origin tells us which site.
         raw["site"] = _site_from_referer(referer)
-    result = comments.submit_comment(current_app._get_current_object(), get_session(), get_redis(), raw, meta)  # type: ignore[attr-defined]
+    result = comments.submit_comment(get_settings(), get_session(), get_redis(), raw, meta, score_enqueuer())
     page = _page_url(result.thread)
     site = get_session().get(Site, result.site_id)
     if page and site is not None and origin_of(page) in site_origins(site):

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 
 from moderation.errors import Forbidden, ValidationFailed
 from moderation.models import Site
-from moderation.settings import PolicySettings, Settings
+from moderation.settings import PolicySettings, Settings, deep_merge
 
 DEMO_SITE = "demo"
 
@@ -56,6 +56,19 @@ def sync_sites(session: Session, settings: Settings) -> None:
     forget_sites()
 
 
+_synced: dict[tuple[int, int], Settings] = {}
+
+
+def ensure_synced(session: Session, settings: Settings) -> None:
+    """Copy the TOML-defined sites into this database once per process and settings (committed)."""
+    key = (id(settings), id(session.get_bind()))
+    if _synced.get(key) is settings:  # the stored reference keeps id(settings) unique
+        return
+    sync_sites(session, settings)
+    session.commit()
+    _synced[key] = settings
+
+
 def service_origins(settings: Settings) -> list[str]:
     """The service's own address(es): public_url, else http://host:port (plus its loopback twin)."""
     if settings.public_url:
@@ -80,14 +93,6 @@ def ensure_demo_site(session: Session, settings: Settings) -> Site:
     return site
 
 
-def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in extra.items():
-        both_dicts = isinstance(value, dict) and isinstance(merged.get(key), dict)
-        merged[key] = _merge(merged[key], value) if both_dicts else value
-    return merged
-
-
 _policies: dict[tuple[int, str, str], tuple[Settings, PolicySettings]] = {}
 
 
@@ -101,9 +106,9 @@ def policy_for(settings: Settings, site: Site | str | None) -> PolicySettings:
         return hit[1]
     merged: dict[str, Any] = settings.policy.model_dump()
     if site_id and site_id in settings.sites:
-        merged = _merge(merged, settings.sites[site_id].policy)
+        merged = deep_merge(merged, settings.sites[site_id].policy)
     if overrides:
-        merged = _merge(merged, overrides)
+        merged = deep_merge(merged, overrides)
     result = PolicySettings.model_validate(merged)
     if len(_policies) > 256:
         _policies.clear()
