@@ -15,7 +15,7 @@ from moderation.settings import (
     load_settings,
 )
 
-__all__ = ["create_app", "Settings", "SettingsError"]
+__all__ = ["Settings", "SettingsError", "create_app"]
 
 
 def _ensure_dev_secrets(settings: Settings, root: Path) -> Settings:

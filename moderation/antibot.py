@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
+
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from redis import Redis
 from redis.exceptions import RedisError
@@ -52,7 +53,7 @@ def _verify(settings: Settings, token: str, site_id: str, thread: str) -> tuple[
         return "missing", None, ""
     serializer = _serializer(settings)
     try:
-        payload, issued = serializer.loads(token, max_age=settings.form_token_max_seconds, return_timestamp=True)
+        payload, issued = serializer.loads(token, max_age=int(settings.form_token_max_seconds), return_timestamp=True)
     except SignatureExpired as exc:
         age = clock() - exc.date_signed.timestamp() if exc.date_signed else None
         return "expired", age, ""

@@ -39,7 +39,8 @@ for _name, _help in (
             _name,
             callback=_forward,
             params=[click.Argument(["args"], nargs=-1, type=click.UNPROCESSED)],
-            context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False, "help_option_names": []},
+            context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False,
+                              "help_option_names": []},
             help=_help,
         )
     )

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import with_appcontext
 
 from moderation import privacy, processes
@@ -155,7 +155,8 @@ def serve(demo: bool, web_workers: int, concurrency: int) -> None:
             lines = [f"  service:   {base}", f"  API docs:  {base}/api/v1/openapi.json"]
             if demo:
                 lines.insert(1, f"  demo page: {base}/demo/artikel-1")
-            click.echo("\nmoderation is running (web, worker, beat):\n" + "\n".join(lines) + "\nPress Ctrl-C to stop.\n")
+            click.echo("\nmoderation is running (web, worker, beat):\n" + "\n".join(lines)
+                       + "\nPress Ctrl-C to stop.\n")
         failed = supervisor.wait()
     finally:
         if failed:

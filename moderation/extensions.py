@@ -56,7 +56,7 @@ def get_sessionmaker(app: Flask | None = None) -> sessionmaker[Session]:
     return factory
 
 
-def score_enqueuer(app: Flask | None = None) -> "queue.Enqueue":
+def score_enqueuer(app: Flask | None = None) -> queue.Enqueue:
     """A callable that enqueues scoring of a committed comment id; False when the broker is away."""
     celery_app = get_celery(app)
     return lambda comment_id: queue.send_score(celery_app, comment_id)

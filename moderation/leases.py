@@ -4,26 +4,22 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import or_, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from moderation.db import insert_ignoring_conflicts, rowcount
 from moderation.models import Lease, utcnow
-
-_INSERT = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
 
 
 def acquire(sessions: sessionmaker[Session], name: str, holder: str, seconds: float) -> bool:
     """Take the lease `name` for `seconds` unless someone else holds an unexpired one."""
     now = utcnow()
     with sessions() as session:
-        insert = _INSERT[session.get_bind().dialect.name]
-        session.execute(insert(Lease).values(name=name, holder="", expires_at=now).on_conflict_do_nothing())
-        taken = session.execute(
+        insert_ignoring_conflicts(session, Lease, {"name": name, "holder": "", "expires_at": now})
+        taken = rowcount(session.execute(
             update(Lease)
             .where(Lease.name == name, or_(Lease.expires_at <= now, Lease.holder == holder))
             .values(holder=holder, expires_at=now + timedelta(seconds=seconds))
-        ).rowcount
+        ))
         session.commit()
     return taken == 1
 

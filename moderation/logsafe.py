@@ -38,7 +38,7 @@ def install(logger: logging.Logger | None = None) -> None:
     """
     target = logger or logging.getLogger()
     if not target.handlers:
-        handler = logging.StreamHandler()
+        handler: logging.Handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         target.addHandler(handler)
     for handler in target.handlers:

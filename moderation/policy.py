@@ -72,7 +72,8 @@ def resolve_thresholds(rules: PolicySettings, model_points: Mapping[str, Mapping
         hold = rule.hold if rule.hold is not None else points.get("hold")
         action_at = rule.action_at if rule.action_at is not None else points.get("reject")
         if hold is None or action_at is None:
-            raise MissingThreshold(f"no threshold for {name}: the model has no operating point and the policy sets none")
+            raise MissingThreshold(f"no threshold for {name}: the model has no operating point "
+                                   "and the policy sets none")
         resolved[name] = Thresholds(hold=float(hold), action_at=float(action_at), action=Status(rule.action))
     return resolved
 

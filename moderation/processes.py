@@ -5,6 +5,7 @@ each in its own process group, and stops them together.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -49,7 +50,7 @@ def beat_argv(settings: Settings, instance: Path) -> list[str]:
     ]
 
 
-def wait_http(url: str, timeout: float, alive: "Supervisor | None" = None) -> bool:
+def wait_http(url: str, timeout: float, alive: Supervisor | None = None) -> bool:
     """True once `url` answers (any HTTP status); False on timeout or when a child died."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -70,7 +71,7 @@ class Supervisor:
     """Children in their own process groups: Ctrl-C reaches only us, and we stop them in order."""
 
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
-    children: dict[str, subprocess.Popen] = field(default_factory=dict)
+    children: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     stopping: bool = False
 
     def start(self, name: str, argv: list[str]) -> None:
@@ -107,21 +108,17 @@ class Supervisor:
         stop_groups(list(reversed(list(self.children.values()))), timeout)
 
 
-def stop_groups(procs: list[subprocess.Popen], timeout: float = 20.0) -> None:
+def stop_groups(procs: list[subprocess.Popen[bytes]], timeout: float = 20.0) -> None:
     """SIGTERM each process group in the order given, wait up to `timeout`, then SIGKILL stragglers."""
     for proc in procs:
         if proc.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
     deadline = time.monotonic() + timeout
     for proc in procs:
         try:
             proc.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             proc.wait(timeout=5)

@@ -25,7 +25,8 @@ class ScoreRule(_Strict):
     """A site's rule for one score; thresholds left unset come from the model's operating points."""
 
     hold: float | None = Field(None, ge=0, le=1, description="hold from this score (unset: the model's hold point)")
-    action_at: float | None = Field(None, ge=0, le=1, description="apply `action` from this score (unset: the model's reject point)")
+    action_at: float | None = Field(None, ge=0, le=1,
+                                    description="apply `action` from this score (unset: the model's reject point)")
     action: Literal["held", "spam", "rejected"] = "held"
 
 
@@ -209,7 +210,10 @@ def load_settings(
 
 def generate_secrets() -> dict[str, Any]:
     """Fresh random keys for a development instance."""
-    key = lambda n=32: base64.urlsafe_b64encode(_secrets.token_bytes(n)).decode()  # noqa: E731
+
+    def key() -> str:
+        return base64.urlsafe_b64encode(_secrets.token_bytes(32)).decode()
+
     return {
         "secret_key": key(),
         "email_keys": {"k1": key()},

@@ -40,7 +40,7 @@ class Signals(BaseModel):
         return self.model_dump(exclude_none=True)
 
     @classmethod
-    def from_json(cls, data: dict[str, Any] | None) -> "Signals":
+    def from_json(cls, data: dict[str, Any] | None) -> Signals:
         """Read the stored form."""
         return cls.model_validate(data or {})
 

@@ -21,8 +21,8 @@ from sqlalchemy import select
 
 from moderation import queue
 from moderation.db import session_scope
-from moderation.models import OutboxMessage, utcnow
 from moderation.extensions import get_celery, get_sessionmaker, get_settings
+from moderation.models import OutboxMessage, utcnow
 from moderation.services import outbox
 from tests.helpers.procs import REPO, wait_for
 from tests.helpers.stack import Stack

@@ -20,7 +20,6 @@ from tests.helpers.fakes import FakeModel
 from workers import model as model_cache
 from workers import scoring, tasks
 
-
 # Decisions and the sweep are storage code: run them on PostgreSQL too when TEST_DATABASE_URL is set.
 pytestmark = pytest.mark.parametrize("database_url", database_urls(), indirect=True)
 
@@ -109,7 +108,7 @@ def test_concurrent_second_writer_is_a_noop(app: Flask) -> None:
     def run() -> None:
         try:
             results.append(score(app, comment_id))
-        except BaseException as exc:  # noqa: BLE001  (reported by the assertion below)
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=run) for _ in range(2)]

@@ -12,9 +12,13 @@ log = logging.getLogger("workers.model")
 class Scorer(Protocol):
     """What the worker needs of a model (classifiers.model.CommentModel provides it)."""
 
-    version: str
-    # Per score, the operating points chosen when the model was trained: {"hold": p, "reject": p}.
-    thresholds: Mapping[str, Mapping[str, float]]
+    @property
+    def version(self) -> str:
+        """The artifact's version, recorded with every decision."""
+
+    @property
+    def thresholds(self) -> Mapping[str, Mapping[str, float]]:
+        """Per score, the operating points chosen when the model was trained: {"hold": p, "reject": p}."""
 
     def score(self, text: str, **metadata: Any) -> dict[str, Any]:
         """Probabilities per score, `language` and `model_version`."""
@@ -33,7 +37,7 @@ def get_model() -> Scorer:
     if _model is None:
         with _lock:
             if _model is None:
-                import classifiers  # noqa: PLC0415  (heavy: only worker processes pay for it)
+                import classifiers
 
                 _model = classifiers.load_default()
                 log.info("loaded classifier model %s", _model.version)
@@ -57,7 +61,7 @@ def warm_up_in_background() -> threading.Thread:
     def _load() -> None:
         try:
             get_model().score("warm up")
-        except Exception:  # noqa: BLE001  (the task will retry the load and hold the comment if it fails)
+        except Exception:
             log.exception("model warm-up failed; the first task will try again")
 
     thread = threading.Thread(target=_load, name="model-warm-up", daemon=True)

@@ -46,7 +46,7 @@ def classify(comment: Comment, signals: Signals, rules: Any) -> tuple[decisions.
         raw = model.score(comment.body, **metadata)
         explanation = model.explain(comment.body, top_k=5, **metadata)
         thresholds = policy.resolve_thresholds(rules, model.thresholds)
-    except Exception as exc:  # noqa: BLE001  (a model bug must not become a lost comment: the caller holds it)
+    except Exception as exc:
         raise ClassifierFailed(f"{type(exc).__name__}: {exc}") from exc
     outcome = decisions.Outcome(
         scores={name: float(raw[name]) for name in SCORE_NAMES if name in raw},

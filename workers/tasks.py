@@ -3,6 +3,7 @@ moderation.services, so it is testable without a broker."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from celery import Task, shared_task
 from kombu.exceptions import OperationalError as BrokerError
@@ -29,7 +30,7 @@ def backoff(retries: int) -> int:
 
 
 @shared_task(bind=True, name=queue.SCORE_TASK, max_retries=MAX_RETRIES)
-def score_comment(self: Task, comment_id: int) -> str:
+def score_comment(self: Task[Any, Any], comment_id: int) -> str:
     """Score one comment and record its decision exactly once."""
     try:
         return scoring.score_comment(get_sessionmaker(), get_settings(), int(comment_id))

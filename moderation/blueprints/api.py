@@ -1,9 +1,10 @@
 """Public JSON API under /api/v1: thin views that parse, call a service, serialize."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, Response, g, jsonify, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
 
 from moderation import antibot, cors, openapi, schemas
 from moderation.db import get_session
@@ -12,6 +13,7 @@ from moderation.extensions import get_redis, get_settings, score_enqueuer
 from moderation.models import Status
 from moderation.services import comments, present, sites
 
+R = TypeVar("R", bound=BaseResponse)
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Ids above SQL's largest integer cannot exist: the router answers 404 without asking the database.
 COMMENT_PATH = f"/comments/<int(max={comments.MAX_ID}):comment_id>"
@@ -45,7 +47,7 @@ def _meta() -> comments.RequestMeta:
                                 author_cookie=request.cookies.get(comments.AUTHOR_COOKIE, ""))
 
 
-def set_author_cookie(response: Response, result: comments.Submitted) -> Response:
+def set_author_cookie(response: R, result: comments.Submitted) -> R:
     """Remember the author in this browser (signed author id only; no email, no index)."""
     if result.author_cookie:
         response.set_cookie(comments.AUTHOR_COOKIE, result.author_cookie, max_age=365 * 24 * 3600,

@@ -19,7 +19,8 @@ ARTICLES = {
     "artikel-1": {
         "kicker": "Ekonomi",
         "headline": "Harga Cabai Rawit di Pasar Induk Turun Jelang Musim Panen Raya",
-        "lead": "Pedagang di sejumlah pasar tradisional mencatat penurunan harga hingga 20 persen dalam sepekan terakhir.",
+        "lead": "Pedagang di sejumlah pasar tradisional mencatat penurunan harga hingga 20 persen "
+                "dalam sepekan terakhir.",
         "paragraphs": [
             "JAKARTA — Harga cabai rawit merah di Pasar Induk Kramat Jati turun dari Rp 68.000 menjadi "
             "Rp 54.000 per kilogram sejak awal pekan. Pasokan dari sentra produksi di Jawa Tengah dan "

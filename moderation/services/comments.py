@@ -4,18 +4,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Mapping
+from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from redis import Redis
 from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from moderation import antibot, privacy, queue, schemas
+from moderation.db import insert_ignoring_conflicts
 from moderation.errors import APIError, Conflict, Forbidden, NotFound, ValidationFailed
 from moderation.models import AuditEntry, Author, Comment, Decision, OutboxMessage, Site, Status, Thread, utcnow
 from moderation.sanitize import body_html, count_links
@@ -88,17 +88,11 @@ _DUPLICATE = select(Comment.id).where(
     Comment.body_hmac == bindparam("digest"),
 ).limit(1)
 _LAST_BY_AUTHOR = (
-    select(Comment.created_at).where(Comment.author_id == bindparam("author_id"), Comment.created_at > bindparam("since"))
+    select(Comment.created_at)
+    .where(Comment.author_id == bindparam("author_id"), Comment.created_at > bindparam("since"))
     .order_by(Comment.created_at.desc()).limit(1)
 )
-_INSERT = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
 _MARK_UNSENT = update(OutboxMessage).where(OutboxMessage.id == bindparam("mid")).values(published_at=None)
-
-
-def _insert_ignoring_duplicates(session: Session, table: type[Thread] | type[Author], values: Mapping[str, Any]) -> None:
-    """INSERT ... ON CONFLICT DO NOTHING: a concurrent insert of the same key is not an error."""
-    insert = _INSERT[session.get_bind().dialect.name]
-    session.execute(insert(table).values(**values).on_conflict_do_nothing())
 
 
 def _thread(session: Session, site_id: str, uri: str, title: str) -> Thread:
@@ -106,7 +100,7 @@ def _thread(session: Session, site_id: str, uri: str, title: str) -> Thread:
     params = {"site_id": site_id, "uri": uri}
     row = session.scalars(_THREAD, params).first()
     if row is None:
-        _insert_ignoring_duplicates(session, Thread, {**params, "title": title})
+        insert_ignoring_conflicts(session, Thread, {**params, "title": title})
         row = session.scalars(_THREAD, params).one()
     return row
 
@@ -117,7 +111,7 @@ def _author(session: Session, settings: Settings, site_id: str, bidx: str, email
     row = session.scalars(_AUTHOR, params).first()
     if row is None:
         email_enc = privacy.encrypt_email(settings, email, privacy.author_aad(site_id, bidx)) if email else b""
-        _insert_ignoring_duplicates(session, Author, {**params, "email_enc": email_enc})
+        insert_ignoring_conflicts(session, Author, {**params, "email_enc": email_enc})
         row = session.scalars(_AUTHOR, params).one()
     return row
 

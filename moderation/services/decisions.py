@@ -13,13 +13,13 @@ from sqlalchemy import bindparam, delete, insert, update
 from sqlalchemy.orm import Session
 
 from moderation import policy
-from moderation.models import AuditEntry, Author, Comment, Decision, OutboxMessage, Status, utcnow
+from moderation.models import AuditEntry, Author, Comment, Decision, OutboxMessage, Status, table_of, utcnow
 from moderation.signals import Signals
 
 log = logging.getLogger("moderation.decisions")
 
 # Prebuilt Core statements for the per-comment hot path: no statement construction per task.
-_comments, _outbox, _authors = Comment.__table__, OutboxMessage.__table__, Author.__table__
+_comments, _outbox, _authors = table_of(Comment), table_of(OutboxMessage), table_of(Author)
 _COUNT_ATTEMPT = (
     update(_comments)
     .where(_comments.c.id == bindparam("cid"), _comments.c.status == Status.PENDING.value)
@@ -35,8 +35,8 @@ _SET_STATUS = (
     .values(status=bindparam("new_status"), decided_at=bindparam("now"), updated_at=bindparam("now"))
     .returning(_comments.c.author_id)
 )
-_INSERT_DECISION = insert(Decision.__table__)
-_INSERT_AUDIT = insert(AuditEntry.__table__)
+_INSERT_DECISION = insert(table_of(Decision))
+_INSERT_AUDIT = insert(table_of(AuditEntry))
 _COUNT_PUBLISHED = (
     update(_authors).where(_authors.c.id == bindparam("aid"))
     .values(published_count=_authors.c.published_count + 1)

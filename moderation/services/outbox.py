@@ -83,14 +83,17 @@ def _stale(session: Session, settings: Settings, now: datetime) -> list[tuple[Co
         .order_by(Comment.id).limit(SWEEP_BATCH)
         .with_for_update(of=Comment, skip_locked=True)
     )
-    due = []
+    due: list[tuple[Comment, OutboxMessage | None]] = []
     for comment, message in session.execute(query):
-        if message is None or message.published_at is None or message.published_at < now - resend_after(settings, message.attempts):
+        last_sent = message.published_at if message is not None else None
+        if message is None or last_sent is None or last_sent < now - resend_after(settings, message.attempts):
             due.append((comment, message))
     return due
 
 
-def sweep(sessions: sessionmaker[Session], settings: Settings, publish: Publisher, now: datetime | None = None) -> SweepResult:
+def sweep(
+    sessions: sessionmaker[Session], settings: Settings, publish: Publisher, now: datetime | None = None
+) -> SweepResult:
     """Send unsent rows, re-send stale pending comments, hold exhausted ones (each step committed)."""
     now = now or utcnow()
     holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, exists, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from moderation.models import AuditEntry, Comment, Decision, OutboxMessage, Status, utcnow
+from moderation.models import AuditEntry, Comment, Decision, OutboxMessage, Status, table_of, utcnow
 from moderation.settings import Settings
 from moderation.signals import RETAINED_FIELDS
 
@@ -35,7 +35,7 @@ log = logging.getLogger("moderation.retention")
 
 BATCH = 500
 
-_comments = Comment.__table__
+_comments = table_of(Comment)
 _SCRUB = (
     update(_comments)
     .where(_comments.c.id == bindparam("cid"))

@@ -117,7 +117,7 @@ def policy_for(settings: Settings, site: Site | str | None) -> PolicySettings:
 
 
 SITE_CACHE_SECONDS = 30.0
-_snapshots: "weakref.WeakKeyDictionary[Engine, tuple[float, dict[str, Site]]]" = weakref.WeakKeyDictionary()
+_snapshots: weakref.WeakKeyDictionary[Engine, tuple[float, dict[str, Site]]] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
 
@@ -136,7 +136,7 @@ def _detached_copy(row: Site) -> Site:
 
 def _cached_sites(session: Session) -> dict[str, Site]:
     """id -> detached copy of every site, reloaded after SITE_CACHE_SECONDS."""
-    engine = session.get_bind()
+    engine = session.get_bind().engine
     with _lock:
         entry = _snapshots.get(engine)
     if entry is not None and time.monotonic() - entry[0] < SITE_CACHE_SECONDS:
@@ -152,6 +152,11 @@ def _attach(session: Session, cached: Site) -> Site:
     site = session.merge(cached, load=False)
     session.info.setdefault("sites_pinned", []).append(site)  # the identity map only holds weak refs
     return site
+
+
+def all_sites(session: Session) -> list[Site]:
+    """Detached copies of every site from the snapshot (read-only use)."""
+    return list(_cached_sites(session).values())
 
 
 def cached_site(session: Session, site_id: str) -> Site | None:
