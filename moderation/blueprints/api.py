@@ -8,15 +8,14 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from moderation import antibot, cors, openapi, schemas
 from moderation.db import get_session
-from moderation.errors import APIError, NotFound, ValidationFailed
+from moderation.errors import APIError, Forbidden, NotFound, ValidationFailed
 from moderation.extensions import get_redis, get_settings, score_enqueuer
 from moderation.models import Status
 from moderation.services import comments, present, sites
 
 R = TypeVar("R", bound=BaseResponse)
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-# Ids above SQL's largest integer cannot exist: the router answers 404 without asking the database.
-COMMENT_PATH = f"/comments/<int(max={comments.MAX_ID}):comment_id>"
+COMMENT_PATH = "/comments/<int:comment_id>"  # ids beyond SQL's range are a 404 in comments.get_comment
 bp.after_request(cors.apply)
 
 
@@ -61,19 +60,13 @@ def _site_and_thread() -> tuple[str, str]:
     sites.ensure_synced(session, get_settings())
     site = sites.resolve_site(session, request.args.get("site") or None, request.headers.get("Origin"))
     g.cors_site = site.id
-    thread = request.args.get("thread", "").strip()
-    reason = None
-    if not thread:
-        reason = "required: the page URL or the site's id for the page"
-    else:
-        try:
-            schemas.check_controls(thread)
-            reason = sites.check_thread_url(site, thread)
-        except ValueError as exc:
-            reason = str(exc)
-    if reason:
-        raise ValidationFailed("Please correct the fields listed.", {"thread": reason})
-    return site.id, schemas.normalize_thread(thread)
+    try:
+        thread = schemas.clean_thread(request.args.get("thread", ""))
+    except ValueError as exc:  # pydantic's error carries the reason as its message
+        raise ValidationFailed("Please correct the fields listed.", {"thread": str(exc)}) from None
+    if reason := sites.check_thread_url(site, thread):
+        raise Forbidden("This page is not on the site's registered origins.", {"thread": reason})
+    return site.id, thread
 
 
 @bp.errorhandler(comments.TooFast)
@@ -109,7 +102,7 @@ def get_comment(comment_id: int) -> Response:
     comment = comments.get_comment(session, comment_id)
     g.cors_site = comment.thread.site_id
     is_author = comments.authorised(get_settings(), comment, request.headers.get("X-Edit-Token"))
-    if comment.status != Status.PUBLISHED.value and not is_author:
+    if comment.status == Status.DELETED or (comment.status != Status.PUBLISHED and not is_author):
         raise NotFound("No such comment.")
     body = present.public_comment(get_settings(), comment)
     if is_author:

@@ -169,19 +169,19 @@ def submit_comment(settings: Settings, session: Session, redis: Redis, raw: Mapp
     policy = sites.policy_for(settings, site)
     if site is not None:
         sites.check_origin(site, meta.origin)
-        thread_uri = raw.get("thread")
-        if isinstance(thread_uri, str) and (reason := sites.check_thread_url(site, thread_uri.strip())):
-            site_errors["thread"] = reason
     data = schemas.parse(schemas.CommentIn, raw, policy, site_errors)
     assert site is not None  # resolve_site either found one or put its error in site_errors
+    if reason := sites.check_thread_url(site, data.thread):
+        raise Forbidden("This page is not on the site's registered origins.", {"thread": reason})
 
     thread = session.scalars(_THREAD, {"site_id": site.id, "uri": data.thread}).first()
     parent_id = None
     if data.parent is not None:
         parent = session.get(Comment, data.parent) if data.parent <= MAX_ID else None
         if parent is None or thread is None or parent.thread_id != thread.id or parent.status != Status.PUBLISHED.value:
-            raise ValidationFailed("Please correct the fields listed.",
-                                   {"parent": "not a published comment on this page"})
+            # Unpublished, deleted or on another page: for this page it does not exist.
+            raise NotFound("The comment you are replying to was not found on this page.",
+                           {"parent": "not a published comment on this page"})
         parent_id = parent.id
     bidx = privacy.blind_index(settings, data.email) if data.email else ""
     author = session.scalars(_AUTHOR, {"site_id": site.id, "email_bidx": bidx}).first()
