@@ -70,9 +70,12 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     from moderation import ratelimit
     from moderation.blueprints import api, demo, wordpress
 
+    from moderation import moderator
+
     for module in (api, wordpress, demo):
         app.register_blueprint(module.bp)
     ratelimit.init_app(app, settings)
+    moderator.init_app(app, settings)
 
 
 def get_settings(app: Flask) -> Settings:

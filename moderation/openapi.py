@@ -77,8 +77,8 @@ OWNER_ERRORS = {"403": _error("Missing or wrong X-Edit-Token, or the edit window
 
 
 def document() -> dict[str, Any]:
-    """The whole OpenAPI document."""
-    return {
+    """The whole OpenAPI document (the moderation API's part comes from moderation.moderator.openapi)."""
+    return merge_moderation({
         "openapi": "3.1.0",
         "info": {"title": "Comment moderation public API", "version": "1"},
         "servers": [{"url": "/"}],
@@ -132,4 +132,14 @@ def document() -> dict[str, Any]:
             },
         },
         "components": {"schemas": SCHEMAS},
-    }
+    })
+
+
+def merge_moderation(doc: dict[str, Any]) -> dict[str, Any]:
+    """Add the moderation API's paths and schemas."""
+    from moderation.moderator.openapi import document as moderation_document  # noqa: PLC0415
+
+    extra = moderation_document()
+    doc["paths"].update(extra["paths"])
+    doc["components"]["schemas"].update(extra["components"]["schemas"])
+    return doc

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from moderation import policy
 from moderation.models import Comment, Site
+from moderation.moderator import bans
 from moderation.services import decisions
 from moderation.settings import PolicySettings, Settings
 from workers import model as model_cache
@@ -112,6 +113,9 @@ def score_comment(app: Flask, comment_id: int) -> str:
                 return "exhausted"
             raise
         rules = site_policy(settings, _site(session, comment.thread.site_id))
+        banned_ranges = bans.active_ip_ranges(session, comment.thread.site_id)  # set by moderators
+        if banned_ranges:
+            rules = rules.model_copy(update={"banned_ip_ranges": [*rules.banned_ip_ranges, *banned_ranges]})
         decision = policy.decide(scores, _signals(comment), rules, decisions.author_facts(comment))
         outcome.thresholds = policy.thresholds_used(rules) | {"link_limit": rules.link_limit}
         if not decisions.record_decision(session, comment_id, decision, outcome):

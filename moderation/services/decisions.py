@@ -45,7 +45,8 @@ _INSERT_AUDIT = insert(AuditEntry.__table__)
 _SET_STATUS = (
     update(_comments)
     .where(_comments.c.id == bindparam("cid"), _comments.c.status == Status.PENDING.value)
-    .values(status=bindparam("new_status"), decided_at=bindparam("now"), updated_at=bindparam("now"))
+    .values(status=bindparam("new_status"), decided_at=bindparam("now"), updated_at=bindparam("now"),
+            priority=bindparam("priority"), version=_comments.c.version + 1)
     .returning(_comments.c.author_id)
 )
 _COUNT_PUBLISHED = (
@@ -74,9 +75,10 @@ def author_facts(comment: Comment) -> policy.AuthorFacts:
     """What the policy may know about the commenter."""
     author: Author = comment.author
     signals = comment.signals or {}
+    until = author.banned_until
     return policy.AuthorFacts(
         published_count=author.published_count,
-        banned=author.banned,
+        banned=author.banned and (until is None or until > utcnow()),
         recognised=bool(signals.get("author_recognised")),
         ip_prefix=comment.ip_prefix or "",
     )
@@ -91,6 +93,12 @@ class Outcome:
     explanation: dict[str, Any] = field(default_factory=dict)
     model_version: str = ""
     language: str = ""
+
+
+def queue_priority(scores: dict[str, Any]) -> float:
+    """The moderator queue's sort key: the highest classifier score (0 when unscored)."""
+    values = [float(v) for k, v in scores.items() if k in policy.SCORE_REASONS and isinstance(v, (int, float))]
+    return max(values, default=0.0)
 
 
 def record_decision(
@@ -115,7 +123,8 @@ def record_decision(
         session.rollback()
         log.info("comment %s already decided; duplicate run ignored", comment_id)
         return False
-    changed = conn.execute(_SET_STATUS, {"cid": comment_id, "new_status": decision.status, "now": now}).scalar_one_or_none()
+    changed = conn.execute(_SET_STATUS, {"cid": comment_id, "new_status": decision.status, "now": now,
+                                         "priority": queue_priority(outcome.scores)}).scalar_one_or_none()
     if changed is None:
         # Deleted by its author (or moved by a moderator) while being scored: keep their choice.
         session.rollback()
