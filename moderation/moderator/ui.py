@@ -5,6 +5,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
@@ -50,7 +51,7 @@ def _error_page(exc: APIError) -> tuple[str, int]:
 
 @bp.app_context_processor
 def _template_globals() -> dict[str, Any]:
-    return {"csrf_token": generate_csrf, "actor": g.get("actor")}
+    return {"csrf_token": generate_csrf, "actor": g.get("actor"), "get_locale": get_locale}
 
 
 def _safe_next(target: str | None) -> str:
