@@ -89,6 +89,6 @@ def dashboard(session: Session, actor: Actor, days: int = 30) -> dict[str, Any]:
         "histograms": {lang: dict(h) for lang, h in sorted(hist.items())},
         "bins": [f"{i / BINS:.1f}" for i in range(BINS)],
         "queue": {"held": sum(ages), "oldest_hours": round(oldest / 3600, 1) if oldest is not None else None,
-                  "ages": dict(zip([label for _, label in AGE_BUCKETS], ages))},
+                  "ages": [[label, n] for (_, label), n in zip(AGE_BUCKETS, ages)]},
         "median_minutes": {d: round(statistics.median(waits[d]), 1) if waits.get(d) else None for d in labels_days},
     }

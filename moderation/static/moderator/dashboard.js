@@ -17,9 +17,8 @@
     {label: t.kept, data: reasons.map(function (r) { return data.overruled[r].kept; }), backgroundColor: "#2e7d32"},
     {label: t.changed, data: reasons.map(function (r) { return data.overruled[r].changed; }), backgroundColor: "#c62828"}
   ]}, options: {indexAxis: "y", scales: {x: {stacked: true, beginAtZero: true}, y: {stacked: true}}, animation: false}});
-  var ages = Object.keys(data.queue.ages);
-  draw("chart-queue", {type: "bar", data: {labels: ages, datasets: [{label: t.comments,
-    data: ages.map(function (a) { return data.queue.ages[a]; }), backgroundColor: "#f9a825"}]},
+  draw("chart-queue", {type: "bar", data: {labels: data.queue.ages.map(function (a) { return a[0]; }), datasets: [{label: t.comments,
+    data: data.queue.ages.map(function (a) { return a[1]; }), backgroundColor: "#f9a825"}]},
     options: {scales: {y: {beginAtZero: true}}, animation: false}});
   draw("chart-wait", {type: "line", data: {labels: data.days, datasets: [{label: t.minutes,
     data: data.days.map(function (d) { return data.median_minutes[d]; }), borderColor: "#1565c0", spanGaps: true}]},
