@@ -168,11 +168,24 @@ def components() -> dict[str, Any]:
 
 
 def document() -> dict[str, Any]:
-    """The whole OpenAPI document."""
-    return {
+    """The whole OpenAPI document (the moderation API's part comes from moderation.moderator.openapi)."""
+    return merge_moderation({
         "openapi": "3.1.0",
         "info": {"title": "Comment moderation public API", "version": "1"},
         "servers": [{"url": "/"}],
         "paths": paths(),
         "components": components(),
     }
+    )
+
+
+def merge_moderation(doc: dict[str, Any]) -> dict[str, Any]:
+    """Add the moderation API's paths and schemas (moderation.moderator.openapi)."""
+    from moderation.moderator.openapi import document as moderation_document
+
+    extra = moderation_document()
+    clash = set(extra["components"]["schemas"]) & set(doc["components"]["schemas"])
+    assert not clash, f"schema names used twice: {clash}"
+    doc["paths"].update(extra["paths"])
+    doc["components"]["schemas"].update(extra["components"]["schemas"])
+    return doc

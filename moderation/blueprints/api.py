@@ -11,6 +11,9 @@ from moderation.db import get_session
 from moderation.errors import APIError, Forbidden, NotFound, ValidationFailed
 from moderation.extensions import get_redis, get_settings, score_enqueuer
 from moderation.models import Status
+from moderation.moderator import reports
+from moderation.moderator.schemas import ReportIn
+from moderation.moderator.schemas import parse as _parse
 from moderation.services import comments, present, sites
 
 R = TypeVar("R", bound=BaseResponse)
@@ -39,6 +42,11 @@ def json_body() -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValidationFailed("The request body must be a JSON object.", {"body": "expected a JSON object"})
     return data
+
+
+def parse_report(data: dict[str, Any]) -> ReportIn:
+    """The report body, or 422 naming the field."""
+    return _parse(ReportIn, data)
 
 
 def _meta() -> comments.RequestMeta:
@@ -129,6 +137,21 @@ def delete_comment(comment_id: int) -> Response:
     comment = comments.delete_comment(get_settings(), get_session(), comment_id, request.headers.get("X-Edit-Token"))
     g.cors_site = comment.thread.site_id
     return jsonify({"id": comment.id, "status": comment.status})
+
+
+@bp.post("/comments/<int:comment_id>/report")
+def report_comment(comment_id: int) -> tuple[Response, int]:
+    """A reader reports a published comment (typed reason, optional text); rate limited."""
+    data = parse_report(json_body())
+    session = get_session()
+    g.cors_site = comments.get_comment(session, comment_id).thread.site_id
+    result = reports.report(session, get_settings(), comment_id, data.reason, data.text,
+                            request.cookies.get(reports.READER_COOKIE, ""), request.remote_addr or "")
+    session.commit()
+    response = jsonify({"id": comment_id, "received": True})
+    response.set_cookie(reports.READER_COOKIE, result.reader_cookie, max_age=365 * 24 * 3600, httponly=True,
+                        samesite="Lax", secure=request.is_secure, path="/api/v1/comments")
+    return response, 201
 
 
 @bp.get("/form-token")

@@ -142,14 +142,15 @@ def text_signals(body: str, website: str) -> dict[str, Any]:
     return {"links": count_links(body_html(body), website), "website_given": bool(website), "body_chars": len(body)}
 
 
-def _enqueue_committed(session: Session, message: OutboxMessage, enqueue: queue.Enqueue) -> None:
+def enqueue_committed(session: Session, message: OutboxMessage, enqueue: queue.Enqueue) -> None:
     """Send after the commit; a failed send re-opens the outbox row for the sweeper."""
     if not enqueue(message.comment_id):
         session.execute(_MARK_UNSENT, {"mid": message.id})
         session.commit()
 
 
-def _sent_outbox_row(comment_id: int) -> OutboxMessage:
+def scoring_outbox_row(comment_id: int) -> OutboxMessage:
+    """The outbox row for (re-)scoring a comment; add it in the transaction that makes the comment pending."""
     # Written as sent because the request sends right after its commit; if that send fails the
     # row is re-opened, and if the process dies in between, the comment stays pending and the
     # sweeper re-sends it (moderation.services.outbox). No second write on the happy path.
@@ -210,10 +211,10 @@ def submit_comment(settings: Settings, session: Session, redis: Redis, raw: Mapp
                       edit_token_hash=_token_hash(settings, token))
     session.add(comment)
     session.flush()
-    message = _sent_outbox_row(comment.id)
+    message = scoring_outbox_row(comment.id)
     session.add(message)
     session.commit()
-    _enqueue_committed(session, message, enqueue)
+    enqueue_committed(session, message, enqueue)
     cookie = _cookie_serializer(settings).dumps({"s": site.id, "a": author.id}) if bidx else ""
     return Submitted(id=comment.id, site_id=site.id, thread=data.thread, edit_token=token, author_cookie=cookie)
 
@@ -265,10 +266,10 @@ def edit_comment(settings: Settings, session: Session, comment_id: int, token: s
     session.execute(delete(Decision).where(Decision.comment_id == comment.id))
     session.add(AuditEntry(comment_id=comment.id, actor="author", from_status=previous,
                            to_status=Status.PENDING.value, reason="edited by author"))
-    message = _sent_outbox_row(comment.id)
+    message = scoring_outbox_row(comment.id)
     session.add(message)
     session.commit()
-    _enqueue_committed(session, message, enqueue)
+    enqueue_committed(session, message, enqueue)
     return comment
 
 
