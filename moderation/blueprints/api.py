@@ -9,12 +9,12 @@ from werkzeug.wrappers import Response as BaseResponse
 from moderation import antibot, cors, openapi, schemas
 from moderation.db import get_session
 from moderation.errors import APIError, Forbidden, NotFound, ValidationFailed
-from moderation.extensions import get_redis, get_settings, score_enqueuer
+from moderation.extensions import get_dispatcher, get_settings, score_enqueuer
 from moderation.models import Status
 from moderation.moderator import reports
 from moderation.moderator.schemas import ReportIn
 from moderation.moderator.schemas import parse as _parse
-from moderation.services import comments, present, sites
+from moderation.services import comments, present, sites, submit
 
 R = TypeVar("R", bound=BaseResponse)
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -49,15 +49,15 @@ def parse_report(data: dict[str, Any]) -> ReportIn:
     return _parse(ReportIn, data)
 
 
-def _meta() -> comments.RequestMeta:
-    return comments.RequestMeta(ip=request.remote_addr or "", origin=request.headers.get("Origin"),
-                                author_cookie=request.cookies.get(comments.AUTHOR_COOKIE, ""))
+def _meta() -> submit.RequestMeta:
+    return submit.RequestMeta(ip=request.remote_addr or "", origin=request.headers.get("Origin"),
+                                author_cookie=request.cookies.get(submit.AUTHOR_COOKIE, ""))
 
 
-def set_author_cookie(response: R, result: comments.Submitted) -> R:
+def set_author_cookie(response: R, result: submit.Submitted) -> R:
     """Remember the author in this browser (signed author id only; no email, no index)."""
     if result.author_cookie:
-        response.set_cookie(comments.AUTHOR_COOKIE, result.author_cookie, max_age=365 * 24 * 3600,
+        response.set_cookie(submit.AUTHOR_COOKIE, result.author_cookie, max_age=365 * 24 * 3600,
                             httponly=True, samesite="Lax", secure=request.is_secure, path="/")
     return response
 
@@ -77,8 +77,8 @@ def _site_and_thread() -> tuple[str, str]:
     return site.id, thread
 
 
-@bp.errorhandler(comments.TooFast)
-def _too_fast(exc: comments.TooFast) -> tuple[Response, int, dict[str, str]]:
+@bp.errorhandler(submit.TooFast)
+def _too_fast(exc: submit.TooFast) -> tuple[Response, int, dict[str, str]]:
     return jsonify({"error": exc.code, "message": exc.message}), exc.status, {"Retry-After": str(exc.retry_after)}
 
 
@@ -86,7 +86,7 @@ def _too_fast(exc: comments.TooFast) -> tuple[Response, int, dict[str, str]]:
 def create_comment() -> Response:
     """Accept a comment; it is scored asynchronously, so the answer is always `pending`."""
     data = json_body()
-    result = comments.submit_comment(get_settings(), get_session(), get_redis(), data, _meta(), score_enqueuer())
+    result = submit.submit_comment(get_settings(), get_session(), data, _meta(), get_dispatcher())
     g.cors_site = result.site_id
     response = jsonify({"id": result.id, "status": result.status, "edit_token": result.edit_token})
     response.status_code = 202

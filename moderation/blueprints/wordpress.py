@@ -16,8 +16,8 @@ from moderation import schemas
 from moderation.blueprints.api import set_author_cookie
 from moderation.db import get_session
 from moderation.errors import APIError
-from moderation.extensions import get_redis, get_settings, score_enqueuer
-from moderation.services import comments, sites
+from moderation.extensions import get_dispatcher, get_settings
+from moderation.services import sites, submit
 from moderation.services.sites import origin_of, site_origins
 
 bp = Blueprint("wordpress", __name__)
@@ -52,7 +52,7 @@ def _with_marker(url: str, comment_id: int) -> str:
 def _error_page(exc: APIError) -> tuple[str, int, dict[str, str]]:
     # Like wp_die(): a plain page with the reasons and a back link; never the submitted values.
     headers = {"Cache-Control": "no-store"}
-    if isinstance(exc, comments.TooFast):
+    if isinstance(exc, submit.TooFast):
         headers["Retry-After"] = str(exc.retry_after)
     html = render_template("wp_error.html", message=exc.message, fields=exc.fields,
                            back=_safe_back(request.form.get("site")))
@@ -78,12 +78,12 @@ def post_comment() -> BaseResponse:
         "form_token": form.get("form_token", ""), schemas.HONEYPOT_FIELD: form.get(schemas.HONEYPOT_FIELD, ""),
     }
     origin = request.headers.get("Origin")
-    meta = comments.RequestMeta(ip=request.remote_addr or "", origin=origin,
-                                author_cookie=request.cookies.get(comments.AUTHOR_COOKIE, ""))
+    meta = submit.RequestMeta(ip=request.remote_addr or "", origin=origin,
+                                author_cookie=request.cookies.get(submit.AUTHOR_COOKIE, ""))
     if not raw["site"] and not origin and referer:
         # No hidden `site` field and no Origin: the Referer's origin tells us which site.
         raw["site"] = _site_from_referer(referer)
-    result = comments.submit_comment(get_settings(), get_session(), get_redis(), raw, meta, score_enqueuer())
+    result = submit.submit_comment(get_settings(), get_session(), raw, meta, get_dispatcher())
     page = _page_url(result.thread)
     site = sites.cached_site(get_session(), result.site_id)
     if page and site is not None and origin_of(page) in site_origins(site):

@@ -1,0 +1,118 @@
+"""The submit path's SQL: Core statements, at most one SELECT before the inserts on the hot path.
+
+Threads are never deleted, so their ids are cached per process; the author row, the duplicate check
+and the flood check come back from one SELECT; the comment and its outbox row are two INSERTs.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, bindparam, func, insert, literal, select
+from sqlalchemy.orm import Session
+
+from moderation.db import insert_ignoring_conflicts
+from moderation.models import Author, Comment, OutboxMessage, Status, Thread, UTCDateTime, table_of
+
+_threads, _authors, _comments, _outbox = table_of(Thread), table_of(Author), table_of(Comment), table_of(OutboxMessage)
+
+_THREAD = select(_threads.c.id, _threads.c.title).where(
+    _threads.c.site_id == bindparam("site_id"), _threads.c.uri == bindparam("uri"))
+_AUTHOR_ID = select(_authors.c.id).where(
+    _authors.c.site_id == bindparam("site_id"), _authors.c.email_bidx == bindparam("email_bidx"))
+_SET_TITLE = _threads.update().where(_threads.c.id == bindparam("tid"), _threads.c.title == "").values(
+    title=bindparam("new_title"))
+
+# One round trip for what the checks need: the author (if known), a duplicate on the page, and the
+# author's latest comment inside the flood interval.
+_dup = (select(_comments.c.id)
+        .where(_comments.c.thread_id == bindparam("thread_id"), _comments.c.body_hmac == bindparam("digest"),
+               _comments.c.status != Status.DELETED.value)
+        .limit(1).scalar_subquery())
+_last = (select(func.max(_comments.c.created_at, type_=UTCDateTime()))
+         .where(_comments.c.author_id == _authors.c.id, _comments.c.created_at > bindparam("since"))
+         .correlate(_authors).scalar_subquery())
+_one = select(literal(1).label("one")).subquery()
+_LOOKUP = select(_dup.label("duplicate"), _authors.c.id, _authors.c.published_count, _last.label("last_at")).select_from(
+    _one.outerjoin(_authors, and_(_authors.c.site_id == bindparam("site_id"),
+                                  _authors.c.email_bidx == bindparam("email_bidx"))))
+_INSERT_COMMENT = insert(_comments).returning(_comments.c.id)
+_INSERT_OUTBOX = insert(_outbox)
+
+THREAD_CACHE_SIZE = 20_000
+_thread_ids: OrderedDict[tuple[int, str, str], tuple[int, bool]] = OrderedDict()
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What the checks found: a duplicate's id, the author's id, published count and latest comment."""
+
+    duplicate: int | None
+    author_id: int | None
+    published_count: int
+    last_at: datetime | None
+
+
+def known_thread(session: Session, site_id: str, uri: str) -> tuple[int, bool] | None:
+    """(thread id, has a title) from the process cache or SQL; None for a page never commented on."""
+    key = (id(session.get_bind().engine), site_id, uri)
+    with _lock:
+        hit = _thread_ids.get(key)
+        if hit is not None:
+            _thread_ids.move_to_end(key)
+            return hit
+    row = session.execute(_THREAD, {"site_id": site_id, "uri": uri}).first()
+    if row is None:
+        return None
+    return _remember(key, (row.id, bool(row.title)))
+
+
+def _remember(key: tuple[int, str, str], value: tuple[int, bool]) -> tuple[int, bool]:
+    with _lock:
+        _thread_ids[key] = value
+        if len(_thread_ids) > THREAD_CACHE_SIZE:
+            _thread_ids.popitem(last=False)
+    return value
+
+
+def lookup(session: Session, site_id: str, bidx: str, thread_id: int | None, digest: str, since: datetime) -> Lookup:
+    """The author, a duplicate on the page and the author's latest recent comment, in one SELECT."""
+    row = session.execute(_LOOKUP, {"thread_id": thread_id, "digest": digest, "site_id": site_id,
+                                    "email_bidx": bidx, "since": since}).one()
+    return Lookup(row.duplicate, row.id, row.published_count or 0, row.last_at)
+
+
+def ensure_thread(session: Session, site_id: str, uri: str, title: str, known: tuple[int, bool] | None) -> int:
+    """The thread id, creating the row on first use and filling in a missing title."""
+    if known is not None:
+        if title and not known[1]:
+            session.execute(_SET_TITLE, {"tid": known[0], "new_title": title})
+            _remember((id(session.get_bind().engine), site_id, uri), (known[0], True))
+        return known[0]
+    insert_ignoring_conflicts(session, Thread, {"site_id": site_id, "uri": uri, "title": title})
+    row = session.execute(_THREAD, {"site_id": site_id, "uri": uri}).one()
+    return _remember((id(session.get_bind().engine), site_id, uri), (row.id, bool(row.title)))[0]
+
+
+def ensure_author(session: Session, site_id: str, bidx: str, email_enc: bytes) -> int:
+    """The author id for a keyed email index seen for the first time (a concurrent insert is fine)."""
+    insert_ignoring_conflicts(session, Author, {"site_id": site_id, "email_bidx": bidx, "email_enc": email_enc})
+    author_id: int = session.execute(_AUTHOR_ID, {"site_id": site_id, "email_bidx": bidx}).scalar_one()
+    return author_id
+
+
+def insert_comment(session: Session, values: dict[str, Any], outbox: dict[str, Any]) -> int:
+    """Insert the comment and its outbox row; returns the comment id."""
+    conn = session.connection()
+    comment_id: int = conn.execute(_INSERT_COMMENT, values).scalar_one()
+    conn.execute(_INSERT_OUTBOX, {**outbox, "comment_id": comment_id})
+    return comment_id
+
+
+def update_signals(session: Session, comment_id: int, signals: dict[str, Any]) -> None:
+    """Replace a comment's stored signals (a replayed token or an outage found after the commit)."""
+    session.execute(_comments.update().where(_comments.c.id == comment_id).values(signals=signals))
