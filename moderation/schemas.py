@@ -6,7 +6,7 @@ Site-dependent rules (name/email required, body length) come in through the vali
 """
 from __future__ import annotations
 
-import unicodedata
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,14 +30,16 @@ def _invalid(message: str) -> PydanticCustomError:
     return PydanticCustomError("invalid", message)
 
 
+# Unicode's control characters (Cc), surrogates (Cs) and the line/paragraph separators.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_CONTROL_BUT_NEWLINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
 def check_controls(value: str, allow_newlines: bool = False) -> str:
     """Refuse control characters (and lone surrogates, which no database can store)."""
-    allowed = {"\n", "\t"} if allow_newlines else set()
-    for ch in value:
-        if ch in allowed:
-            continue
-        if unicodedata.category(ch) in ("Cc", "Cs") or ch in "\u2028\u2029":
-            raise _invalid(f"control characters are not allowed (found U+{ord(ch):04X})")
+    found = (_CONTROL_BUT_NEWLINES if allow_newlines else _CONTROL).search(value)
+    if found:
+        raise _invalid(f"control characters are not allowed (found U+{ord(found.group()):04X})")
     return value
 
 

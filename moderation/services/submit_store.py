@@ -12,10 +12,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, insert, literal, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from moderation.db import insert_ignoring_conflicts
-from moderation.models import Author, Comment, OutboxMessage, Status, Thread, UTCDateTime, table_of
+from moderation.models import Author, Comment, OutboxMessage, Status, Thread, UTCDateTime, table_of, utcnow
 
 _threads, _authors, _comments, _outbox = table_of(Thread), table_of(Author), table_of(Comment), table_of(OutboxMessage)
 
@@ -41,6 +42,11 @@ _LOOKUP = select(_dup.label("duplicate"), _authors.c.id, _authors.c.published_co
                                   _authors.c.email_bidx == bindparam("email_bidx"))))
 _INSERT_COMMENT = insert(_comments).returning(_comments.c.id)
 _INSERT_OUTBOX = insert(_outbox)
+# A concurrent first comment on the same page or by the same author is not an error.
+_NEW_THREAD = {"sqlite": sqlite_insert(_threads).on_conflict_do_nothing(),
+               "postgresql": postgresql_insert(_threads).on_conflict_do_nothing()}
+_NEW_AUTHOR = {"sqlite": sqlite_insert(_authors).on_conflict_do_nothing(),
+               "postgresql": postgresql_insert(_authors).on_conflict_do_nothing()}
 
 THREAD_CACHE_SIZE = 20_000
 _thread_ids: OrderedDict[tuple[int, str, str], tuple[int, bool]] = OrderedDict()
@@ -65,7 +71,7 @@ def known_thread(session: Session, site_id: str, uri: str) -> tuple[int, bool] |
         if hit is not None:
             _thread_ids.move_to_end(key)
             return hit
-    row = session.execute(_THREAD, {"site_id": site_id, "uri": uri}).first()
+    row = session.connection().execute(_THREAD, {"site_id": site_id, "uri": uri}).first()
     if row is None:
         return None
     return _remember(key, (row.id, bool(row.title)))
@@ -81,7 +87,7 @@ def _remember(key: tuple[int, str, str], value: tuple[int, bool]) -> tuple[int, 
 
 def lookup(session: Session, site_id: str, bidx: str, thread_id: int | None, digest: str, since: datetime) -> Lookup:
     """The author, a duplicate on the page and the author's latest recent comment, in one SELECT."""
-    row = session.execute(_LOOKUP, {"thread_id": thread_id, "digest": digest, "site_id": site_id,
+    row = session.connection().execute(_LOOKUP, {"thread_id": thread_id, "digest": digest, "site_id": site_id,
                                     "email_bidx": bidx, "since": since}).one()
     return Lookup(row.duplicate, row.id, row.published_count or 0, row.last_at)
 
@@ -90,18 +96,22 @@ def ensure_thread(session: Session, site_id: str, uri: str, title: str, known: t
     """The thread id, creating the row on first use and filling in a missing title."""
     if known is not None:
         if title and not known[1]:
-            session.execute(_SET_TITLE, {"tid": known[0], "new_title": title})
+            session.connection().execute(_SET_TITLE, {"tid": known[0], "new_title": title})
             _remember((id(session.get_bind().engine), site_id, uri), (known[0], True))
         return known[0]
-    insert_ignoring_conflicts(session, Thread, {"site_id": site_id, "uri": uri, "title": title})
-    row = session.execute(_THREAD, {"site_id": site_id, "uri": uri}).one()
+    conn = session.connection()
+    conn.execute(_NEW_THREAD[conn.dialect.name], {"site_id": site_id, "uri": uri, "title": title,
+                                                  "created_at": utcnow()})
+    row = conn.execute(_THREAD, {"site_id": site_id, "uri": uri}).one()
     return _remember((id(session.get_bind().engine), site_id, uri), (row.id, bool(row.title)))[0]
 
 
 def ensure_author(session: Session, site_id: str, bidx: str, email_enc: bytes) -> int:
     """The author id for a keyed email index seen for the first time (a concurrent insert is fine)."""
-    insert_ignoring_conflicts(session, Author, {"site_id": site_id, "email_bidx": bidx, "email_enc": email_enc})
-    author_id: int = session.execute(_AUTHOR_ID, {"site_id": site_id, "email_bidx": bidx}).scalar_one()
+    conn = session.connection()
+    conn.execute(_NEW_AUTHOR[conn.dialect.name], {"site_id": site_id, "email_bidx": bidx, "email_enc": email_enc,
+                                                  "banned": False, "published_count": 0, "created_at": utcnow()})
+    author_id: int = conn.execute(_AUTHOR_ID, {"site_id": site_id, "email_bidx": bidx}).scalar_one()
     return author_id
 
 
@@ -115,4 +125,4 @@ def insert_comment(session: Session, values: dict[str, Any], outbox: dict[str, A
 
 def update_signals(session: Session, comment_id: int, signals: dict[str, Any]) -> None:
     """Replace a comment's stored signals (a replayed token or an outage found after the commit)."""
-    session.execute(_comments.update().where(_comments.c.id == comment_id).values(signals=signals))
+    session.connection().execute(_comments.update().where(_comments.c.id == comment_id).values(signals=signals))
