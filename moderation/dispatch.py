@@ -25,7 +25,12 @@ from moderation.settings import Settings
 
 log = logging.getLogger("moderation.dispatch")
 
-NONCE_PREFIX = "moderation:form-nonce:"
+
+
+def nonce_key(settings: Settings, nonce: str) -> str:
+    """Where a spent form-token nonce is remembered (per deployment)."""
+    return f"{settings.redis_key_prefix}form-nonce:{nonce}"
+
 Sent = Literal["sent", "replayed", "unavailable"]
 
 # KEYS[1]: the nonce key ("" when the token carried none), KEYS[2]: the queue list.
@@ -66,15 +71,16 @@ def task_message(celery_app: Celery, comment_id: int, queue: str = SCORING_QUEUE
 class RedisDispatcher:
     """The broker is this Redis: spend the nonce and push the message in one script call."""
 
-    def __init__(self, celery_app: Celery, redis: Redis, settings: Settings, queue_key: str = SCORING_QUEUE) -> None:
+    def __init__(self, celery_app: Celery, redis: Redis, settings: Settings) -> None:
         self.celery_app = celery_app
-        self.queue_key = queue_key
+        self.settings = settings
+        self.queue_key = settings.redis_key_prefix + SCORING_QUEUE  # kombu's global_keyprefix
         self.nonce_ttl = int(settings.form_token_max_seconds) + 60
         self.script: Script = redis.register_script(_SPEND_AND_PUSH)
 
     def send(self, comment_id: int, nonce: str = "") -> Sent:
         """Spend the nonce and enqueue in one round trip."""
-        keys = [NONCE_PREFIX + nonce if nonce else "", self.queue_key]
+        keys = [nonce_key(self.settings, nonce) if nonce else "", self.queue_key]
         try:
             pushed = self.script(keys=keys, args=[self.nonce_ttl, task_message(self.celery_app, comment_id)])
         except (RedisError, OSError) as exc:
@@ -89,12 +95,13 @@ class CeleryDispatcher:
     def __init__(self, celery_app: Celery, redis: Redis, settings: Settings) -> None:
         self.celery_app = celery_app
         self.redis = redis
+        self.settings = settings
         self.nonce_ttl = int(settings.form_token_max_seconds) + 60
 
     def send(self, comment_id: int, nonce: str = "") -> Sent:
         """Spend the nonce, then send the task."""
         try:
-            if nonce and not self.redis.set(NONCE_PREFIX + nonce, b"1", nx=True, ex=self.nonce_ttl):
+            if nonce and not self.redis.set(nonce_key(self.settings, nonce), b"1", nx=True, ex=self.nonce_ttl):
                 return "replayed"
             self.celery_app.send_task(SCORE_TASK, args=[comment_id], queue=SCORING_QUEUE, retry=False)
         except (KombuOperationalError, RedisError, OSError) as exc:

@@ -7,15 +7,19 @@ import uuid
 from flask import Flask
 from redis import Redis
 
-from moderation.dispatch import CeleryDispatcher, RedisDispatcher, dispatcher_for, task_message
+from moderation.dispatch import CeleryDispatcher, RedisDispatcher, dispatcher_for, nonce_key, task_message
 from moderation.extensions import get_celery, get_redis, get_settings
 from moderation.queue import SCORE_TASK, SCORING_QUEUE
 from tests.conftest import make_config
 
 
+def _key(app: Flask) -> str:
+    return get_settings(app).redis_key_prefix + SCORING_QUEUE
+
+
 def _queue(app: Flask) -> Redis:
     redis = get_redis(app)
-    redis.delete(SCORING_QUEUE)
+    redis.delete(_key(app))
     return redis
 
 
@@ -29,7 +33,7 @@ def _shape(value: object) -> object:
 def test_our_message_is_the_one_celery_writes(app: Flask) -> None:
     redis = _queue(app)
     get_celery(app).send_task(SCORE_TASK, args=[42], queue=SCORING_QUEUE, retry=False)
-    theirs = json.loads(redis.lpop(SCORING_QUEUE))  # type: ignore[arg-type]
+    theirs = json.loads(redis.lpop(_key(app)))  # type: ignore[arg-type]
     ours = json.loads(task_message(get_celery(app), 42))
     for message in (theirs, ours):  # per-message ids and the sending host differ by design
         for key in ("id", "root_id", "origin"):
@@ -49,9 +53,9 @@ def test_a_nonce_is_spent_once_and_a_replay_queues_nothing(app: Flask) -> None:
     assert dispatcher.send(7, nonce) == "sent"
     assert dispatcher.send(8, nonce) == "replayed"
     assert dispatcher.send(9) == "sent"  # no nonce: just queued
-    queued = [json.loads(m)["headers"]["argsrepr"] for m in redis.lrange(SCORING_QUEUE, 0, -1)]
+    queued = [json.loads(m)["headers"]["argsrepr"] for m in redis.lrange(_key(app), 0, -1)]
     assert sorted(queued) == ["[7]", "[9]"]
-    assert 0 < redis.ttl(f"moderation:form-nonce:{nonce}") <= int(get_settings(app).form_token_max_seconds) + 60
+    assert 0 < redis.ttl(nonce_key(get_settings(app), nonce)) <= int(get_settings(app).form_token_max_seconds) + 60
 
 
 def test_redis_down_is_reported_not_raised(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -67,6 +71,6 @@ def test_another_broker_uses_celery_with_the_nonce_in_redis(app_factory) -> None
     dispatcher = dispatcher_for(get_celery(app), get_redis(app), get_settings(app))
     assert isinstance(dispatcher, CeleryDispatcher)
     assert dispatcher.send(1, "nonce-rabbit") == "unavailable"  # nothing listens on port 1
-    get_redis(app).delete("moderation:form-nonce:nonce-rabbit")
+    get_redis(app).delete(nonce_key(get_settings(app), "nonce-rabbit"))
     assert isinstance(dispatcher_for(get_celery(app), get_redis(app), get_settings(app).model_copy(
         update={"broker_url": ""})), RedisDispatcher)
