@@ -113,6 +113,7 @@ class Settings(_Strict):
     outbox_sweep_seconds: float = 30.0
     pending_requeue_seconds: float = 60.0
     max_score_attempts: int = 3
+    score_batch_size: int = Field(32, ge=1, le=500, description="comments a worker scores at once when the queue is deep")
     task_time_limit: int = 60
     visibility_timeout: int = 90
     raw_data_retention_days: int = 30

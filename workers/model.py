@@ -23,6 +23,9 @@ class Scorer(Protocol):
     def score(self, text: str, **metadata: Any) -> dict[str, Any]:
         """Probabilities per score, `language` and `model_version`."""
 
+    def score_many(self, texts: list[str], metadata: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+        """`score` for many texts in one call."""
+
     def explain(self, text: str, top_k: int = 5, **metadata: Any) -> dict[str, list[dict[str, Any]]]:
         """Per score, the features that raised it most."""
 

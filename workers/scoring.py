@@ -11,7 +11,7 @@ from moderation import policy
 from moderation.models import Comment
 from moderation.moderator import bans
 from moderation.services import decisions, sites
-from moderation.settings import Settings
+from moderation.settings import PolicySettings, Settings
 from moderation.signals import Signals
 from workers import model as model_cache
 
@@ -40,7 +40,17 @@ def public_text(comment: Comment) -> str:
     return "\n".join(filter(None, (comment.name, comment.website, comment.body)))
 
 
-def classify(comment: Comment, signals: Signals, rules: Any) -> tuple[decisions.Outcome, dict[str, policy.Thresholds]]:
+def outcome_of(raw: dict[str, Any], explanation: dict[str, Any], version: str) -> decisions.Outcome:
+    """What is stored with a decision, from the model's scores and explanation."""
+    return decisions.Outcome(
+        scores={name: float(raw[name]) for name in SCORE_NAMES if name in raw},
+        explanation=explanation,
+        model_version=str(raw.get("model_version") or version),
+        language=str(raw.get("language", "")),
+    )
+
+
+def classify(comment: Comment, signals: Signals, rules: PolicySettings) -> tuple[decisions.Outcome, dict[str, policy.Thresholds]]:
     """Run the process's model on the body; any failure (a model without thresholds too) is ClassifierFailed."""
     try:
         model = model_cache.get_model()
@@ -50,13 +60,7 @@ def classify(comment: Comment, signals: Signals, rules: Any) -> tuple[decisions.
         thresholds = policy.resolve_thresholds(rules, model.thresholds)
     except Exception as exc:
         raise ClassifierFailed(f"{type(exc).__name__}: {exc}") from exc
-    outcome = decisions.Outcome(
-        scores={name: float(raw[name]) for name in SCORE_NAMES if name in raw},
-        explanation=explanation,
-        model_version=str(raw.get("model_version") or model.version),
-        language=str(raw.get("language", "")),
-    )
-    return outcome, thresholds
+    return outcome_of(raw, explanation, model.version), thresholds
 
 
 def score_comment(sessions: sessionmaker[Session], settings: Settings, comment_id: int) -> str:
@@ -80,10 +84,7 @@ def score_comment(sessions: sessionmaker[Session], settings: Settings, comment_i
         if attempts > settings.max_score_attempts:
             return _hold(session, comment, attempts - 1)
         signals = Signals.from_json(comment.signals)
-        rules = sites.policy_for(settings, sites.cached_site(session, comment.thread.site_id))
-        banned_ranges = bans.active_ip_ranges(session, comment.thread.site_id)  # set by moderators
-        if banned_ranges:
-            rules = rules.model_copy(update={"banned_ip_ranges": [*rules.banned_ip_ranges, *banned_ranges]})
+        rules = site_rules(session, settings, comment.thread.site_id)
         try:
             outcome, thresholds = classify(comment, signals, rules)
         except ClassifierFailed as exc:
@@ -91,12 +92,28 @@ def score_comment(sessions: sessionmaker[Session], settings: Settings, comment_i
             if attempts >= settings.max_score_attempts:
                 return _hold(session, comment, attempts)
             raise
-        decision = policy.decide(outcome.scores, signals, public_text(comment), rules,
-                                 decisions.author_facts(comment, signals), thresholds)
-        outcome.thresholds = policy.thresholds_used(thresholds, rules)
-        recorded = decisions.record_decision(session, comment_id, comment.body_hmac, decision, outcome)
+        result = decide(session, comment, signals, rules, outcome, thresholds)
         session.commit()
-        return decision.status.value if recorded else "duplicate"
+        return result
+
+
+def site_rules(session: Session, settings: Settings, site_id: str) -> PolicySettings:
+    """The site's policy with the address ranges its moderators banned added."""
+    rules = sites.policy_for(settings, sites.cached_site(session, site_id))
+    banned_ranges = bans.active_ip_ranges(session, site_id)
+    if banned_ranges:
+        rules = rules.model_copy(update={"banned_ip_ranges": [*rules.banned_ip_ranges, *banned_ranges]})
+    return rules
+
+
+def decide(session: Session, comment: Comment, signals: Signals, rules: PolicySettings,
+           outcome: decisions.Outcome, thresholds: dict[str, policy.Thresholds]) -> str:
+    """Apply the policy and record the decision in the caller's transaction; the status or "duplicate"."""
+    decision = policy.decide(outcome.scores, signals, public_text(comment), rules,
+                             decisions.author_facts(comment, signals), thresholds)
+    outcome.thresholds = policy.thresholds_used(thresholds, rules)
+    recorded = decisions.record_decision(session, comment.id, comment.body_hmac, decision, outcome)
+    return decision.status.value if recorded else "duplicate"
 
 
 def _hold(session: Session, comment: Comment, attempts: int) -> str:

@@ -12,9 +12,9 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import OperationalError as DBOperationalError
 
 from moderation import queue
-from moderation.extensions import get_celery, get_sessionmaker, get_settings
+from moderation.extensions import get_celery, get_redis, get_sessionmaker, get_settings
 from moderation.services import outbox, retention
-from workers import scoring
+from workers import batch, drain, scoring
 
 log = logging.getLogger("workers.tasks")
 
@@ -31,14 +31,41 @@ def backoff(retries: int) -> int:
 
 @shared_task(bind=True, name=queue.SCORE_TASK, max_retries=MAX_RETRIES)
 def score_comment(self: Task[Any, Any], comment_id: int) -> str:
-    """Score one comment and record its decision exactly once."""
+    """Score one comment (and, when the queue is deep, the messages waiting behind it) exactly once."""
+    sessions, settings = get_sessionmaker(), get_settings()
+    taken = drain.take(get_celery(), get_redis(), settings, settings.score_batch_size - 1)
     try:
-        return scoring.score_comment(get_sessionmaker(), get_settings(), int(comment_id))
+        if taken:
+            results = batch.score_many(sessions, settings, [int(comment_id), *(t.comment_id for t in taken)])
+            for item in [t for t in taken if results.get(t.comment_id) == "single"]:
+                if not _score_alone(item.comment_id):
+                    drain.requeue([item])  # its own message runs again, with its own retries
+                    taken.remove(item)
+            drain.ack(taken)
+            taken = []
+            if results.get(int(comment_id)) != "single":
+                return results[int(comment_id)]
+        return scoring.score_comment(sessions, settings, int(comment_id))
     except TRANSIENT as exc:
+        drain.requeue(taken)
         log.warning("comment %s: transient %s, retry %s", comment_id, type(exc).__name__, self.request.retries + 1)
         raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
     except scoring.ClassifierFailed as exc:
+        drain.requeue(taken)
         raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+    except BaseException:
+        drain.requeue(taken)  # nothing of the batch was decided: the broker gives them out again
+        raise
+
+
+def _score_alone(comment_id: int) -> bool:
+    """A batch-mate that must be scored by itself; False when that failed and it should run again."""
+    try:
+        scoring.score_comment(get_sessionmaker(), get_settings(), comment_id)
+    except (scoring.ClassifierFailed, *TRANSIENT) as exc:
+        log.warning("comment %s: %s, left to its own message", comment_id, type(exc).__name__)
+        return False
+    return True
 
 
 @shared_task(name=queue.SWEEP_TASK, ignore_result=True)

@@ -57,6 +57,21 @@ def count_attempt(session: Session, comment_id: int) -> int | None:
     return attempts
 
 
+_FIRST_ATTEMPTS = (
+    update(_comments)
+    .where(_comments.c.id.in_(bindparam("ids", expanding=True)), _comments.c.status == Status.PENDING.value,
+           _comments.c.score_attempts == 0)
+    .values(score_attempts=1, updated_at=bindparam("now"))
+    .returning(_comments.c.id)
+)
+
+
+def count_first_attempts(session: Session, comment_ids: list[int]) -> set[int]:
+    """Count the first attempt of those comments never tried before (one statement); returns their ids."""
+    rows = session.connection().execute(_FIRST_ATTEMPTS, {"ids": comment_ids, "now": utcnow()})
+    return {int(cid) for (cid,) in rows}
+
+
 def author_facts(comment: Comment, signals: Signals) -> policy.AuthorFacts:
     """What the policy may know about the commenter."""
     author: Author = comment.author

@@ -20,6 +20,7 @@ class FakeModel:
         self.calls = 0
         self.fail_with: list[BaseException] = []
         self.metadata: list[dict[str, Any]] = []
+        self.batches: list[int] = []
 
     def score(self, text: str, **metadata: Any) -> dict[str, Any]:
         self.calls += 1
@@ -35,6 +36,10 @@ class FakeModel:
             "language": "id",
             "model_version": self.version,
         }
+
+    def score_many(self, texts: list[str], metadata: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+        self.batches.append(len(texts))
+        return [self.score(t, **m) for t, m in zip(texts, metadata or [{}] * len(texts), strict=True)]
 
     def explain(self, text: str, top_k: int = 5, **metadata: Any) -> dict[str, list[dict[str, Any]]]:
         explained = [{"feature": "goblok", "contribution": 1.5}]

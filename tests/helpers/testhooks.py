@@ -2,7 +2,8 @@
 
 The fault tests need a scoring run they can catch mid-flight: these hooks count runs, block a run
 on a file barrier, and make a marked comment kill its process. They wrap `workers.scoring.classify`
-in the test worker process; production code knows nothing of them.
+(and the batch path's `_classify_many`) in the test worker process; production code knows nothing
+of them.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from workers import scoring
+from workers import batch, scoring
 
 ENV = "MODERATION_TEST_HOOKS_DIR"
 POISON_MARKER = "__test_poison__"
@@ -20,9 +21,14 @@ POISON_MARKER = "__test_poison__"
 
 def on_run(hooks: Path, comment_id: int, body: str) -> None:
     """Record this run; block while `<dir>/block` exists; die by SIGKILL on a poisoned body."""
+    on_batch(hooks, [(comment_id, body)])
+
+
+def on_batch(hooks: Path, runs: list[tuple[int, str]]) -> None:
+    """Record every run of a batch, then block or die once for the whole batch."""
     with open(hooks / "runs.log", "a", encoding="utf-8") as handle:
-        handle.write(f"{comment_id} {os.getpid()}\n")
-    if POISON_MARKER in body:
+        handle.writelines(f"{comment_id} {os.getpid()}\n" for comment_id, _ in runs)
+    if any(POISON_MARKER in body for _, body in runs):
         os.kill(os.getpid(), signal.SIGKILL)
     deadline = time.monotonic() + 120
     while (hooks / "block").exists() and time.monotonic() < deadline:
@@ -35,10 +41,15 @@ def install() -> None:
     if not value:
         return
     hooks = Path(value)
-    real = scoring.classify
+    real, real_many = scoring.classify, batch._classify_many
 
     def hooked(comment: Any, *args: Any) -> Any:
         on_run(hooks, comment.id, comment.body)
         return real(comment, *args)
 
+    def hooked_many(comments: list[Any], *args: Any) -> Any:
+        on_batch(hooks, [(comment.id, comment.body) for comment in comments])
+        return real_many(comments, *args)
+
     scoring.classify = hooked
+    batch._classify_many = hooked_many

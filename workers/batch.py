@@ -1,0 +1,78 @@
+"""Scoring several comments in one go when the queue is deep: one model call, one decision transaction.
+
+The scoring task takes up to `score_batch_size - 1` more waiting messages from its own queue
+(workers.drain) and hands all their comments here. Only comments on their first attempt are
+batched: a comment that was tried before (its run may have killed the process) is scored alone, so
+a poison comment never uses up the attempts of the comments that happened to share its batch.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, joinedload, sessionmaker
+
+from moderation import policy
+from moderation.models import Comment
+from moderation.services import decisions
+from moderation.settings import Settings
+from moderation.signals import Signals
+from workers import model as model_cache
+from workers import scoring
+
+log = logging.getLogger("workers.batch")
+
+_LOAD_MANY = (select(Comment).options(joinedload(Comment.author), joinedload(Comment.thread))
+              .where(Comment.id.in_(bindparam("ids", expanding=True))))
+
+
+def score_many(sessions: sessionmaker[Session], settings: Settings, comment_ids: list[int]) -> dict[int, str]:
+    """Decide the pending ones of these comments; returns what happened to each.
+
+    Comments not on their first attempt (tried before, or no longer pending) come back as "single":
+    the caller scores them one at a time. If the model fails on the batch, all come back as "single".
+    """
+    with sessions() as session:
+        first = sorted(decisions.count_first_attempts(session, comment_ids))
+        session.commit()  # counted before scoring, as for one comment
+        # Tried before, decided, deleted or gone: the single path counts, skips or holds each.
+        results = {cid: "single" for cid in comment_ids if cid not in first}
+        comments = list(session.scalars(_LOAD_MANY, {"ids": first})) if first else []
+        session.commit()  # a fresh snapshot for the decisions below (SQLite)
+        results.update({cid: "skipped" for cid in first if cid not in {c.id for c in comments}})
+        if not comments:
+            return results
+        signals = [Signals.from_json(c.signals) for c in comments]
+        rules_by_site: dict[str, Any] = {}
+        for comment in comments:
+            site_id = comment.thread.site_id
+            if site_id not in rules_by_site:
+                rules_by_site[site_id] = scoring.site_rules(session, settings, site_id)
+        try:
+            scored = _classify_many(comments, signals, [rules_by_site[c.thread.site_id] for c in comments])
+        except scoring.ClassifierFailed as exc:
+            log.warning("batch of %s failed, scoring one by one: %s", len(comments), exc)
+            results.update({c.id: "single" for c in comments})
+            return results
+        for comment, signal, (outcome, thresholds) in zip(comments, signals, scored, strict=True):
+            results[comment.id] = scoring.decide(session, comment, signal, rules_by_site[comment.thread.site_id],
+                                                 outcome, thresholds)
+        session.commit()
+    return results
+
+
+def _classify_many(comments: list[Comment], signals: list[Signals],
+                   rules: list[Any]) -> list[tuple[decisions.Outcome, dict[str, Any]]]:
+    try:
+        model = model_cache.get_model()
+        metadata = [scoring.model_metadata(c, s) for c, s in zip(comments, signals, strict=True)]
+        raws = model.score_many([c.body for c in comments], metadata)
+        out = []
+        for comment, meta, raw, rule in zip(comments, metadata, raws, rules, strict=True):
+            explanation = model.explain(comment.body, top_k=5, **meta)
+            out.append((scoring.outcome_of(raw, explanation, model.version),
+                        policy.resolve_thresholds(rule, model.thresholds)))
+    except Exception as exc:
+        raise scoring.ClassifierFailed(f"{type(exc).__name__}: {exc}") from exc
+    return out
