@@ -14,6 +14,8 @@ from moderation.db import session_scope
 from moderation.migrate import upgrade
 from moderation.models import Moderator, Site
 from moderation.settings import Settings, generate_secrets
+from moderation.webhooks import cli as webhooks_cli
+from moderation.webhooks import endpoints as webhook_endpoints
 
 
 @click.group("db")
@@ -84,9 +86,12 @@ def rotate_keys() -> None:
     try:
         with session_scope(current_app) as session:
             changed = privacy.rotate(session, settings)
+            secrets = webhook_endpoints.rotate_stored_secrets(session, settings)
     except privacy.EmailDecryptError as exc:
         raise click.ClickException(f"{exc}; keep every old key in email_keys until rotation succeeds") from exc
     click.echo(f"re-encrypted {changed} author emails under key {settings.secrets.active_email_key!r}")
+    if secrets:
+        click.echo(f"re-encrypted {secrets} webhook secrets")
 
 
 @click.command("web")
@@ -100,10 +105,12 @@ def web(workers: int) -> None:
 
 @click.command("worker")
 @click.option("--concurrency", "-c", default=os.cpu_count() or 1, show_default=True)
+@click.option("--queues", "-Q", default="scoring", show_default=True,
+              help="scoring, webhooks (deliveries and author mail), or both: scoring,webhooks")
 @with_appcontext
-def worker(concurrency: int) -> None:
-    """Run a Celery worker for the scoring queue (prefork)."""
-    argv = processes.worker_argv(_settings(), concurrency)
+def worker(concurrency: int, queues: str) -> None:
+    """Run a Celery worker (prefork) for the scoring queue, the webhooks queue, or both."""
+    argv = processes.worker_argv(_settings(), concurrency, queues)
     os.execv(argv[0], argv)
 
 
@@ -147,6 +154,8 @@ def serve(demo: bool, web_workers: int, concurrency: int) -> None:
     try:
         supervisor.start("web", processes.web_argv(settings, web_workers))
         supervisor.start("worker", processes.worker_argv(settings, concurrency))
+        # Deliveries wait on receivers: their own worker, so a slow receiver never delays scoring.
+        supervisor.start("webhooks", processes.worker_argv(settings, 2, "webhooks"))
         supervisor.start("beat", processes.beat_argv(settings, _instance(settings)))
         if processes.wait_http(base + "/api/v1/openapi.json", 60, supervisor):
             lines = [f"  service:   {base}", f"  API docs:  {base}/api/v1/openapi.json"]
@@ -166,7 +175,7 @@ def serve(demo: bool, web_workers: int, concurrency: int) -> None:
         sys.exit(1)
 
 
-COMMANDS = [db_group, create_site, create_moderator, rotate_keys, web, worker, beat, serve]
+COMMANDS = [db_group, create_site, create_moderator, rotate_keys, web, worker, beat, serve, webhooks_cli.group]
 
 
 @click.command("init-secrets")

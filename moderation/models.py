@@ -104,6 +104,8 @@ class Author(Base):
     email_enc: Mapped[bytes] = mapped_column(LargeBinary)
     banned: Mapped[bool] = mapped_column(default=False)
     published_count: Mapped[int] = mapped_column(default=0)
+    # Set by the one-click unsubscribe link in notification mails: no more mail to this author.
+    notify_off_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -139,6 +141,8 @@ class Comment(Base):
     decided_at: Mapped[datetime | None] = mapped_column(default=None)
     # Set when the retention purge cleared ip_prefix and the personal signals (P6).
     raw_purged_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The author ticked "notify me" (mail on publication and replies; moderation.webhooks.mail).
+    notify_replies: Mapped[bool] = mapped_column(default=False)
 
     thread: Mapped[Thread] = relationship()
     author: Mapped[Author] = relationship()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from moderation.schemas import HONEYPOT_FIELD, MAX_NAME
+from moderation.webhooks import payloads
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -45,6 +46,9 @@ SCHEMAS: dict[str, Any] = {
             "body": {"type": "string", "minLength": 1, "description": "Up to policy.max_body_chars (5000)."},
             "form_token": {"type": "string", "description": "From GET /api/v1/form-token."},
             HONEYPOT_FIELD: {"type": "string", "description": "Honeypot: leave empty."},
+            "notify_replies": {"type": "boolean", "default": False,
+                               "description": "Mail the author when the comment is published and when someone "
+                                              "replies (if the service has SMTP configured); needs an email."},
         },
     },
     "Accepted": {
@@ -77,7 +81,11 @@ OWNER_ERRORS = {"403": _error("Missing or wrong X-Edit-Token, or the edit window
 
 
 def document() -> dict[str, Any]:
-    """The whole OpenAPI document."""
+    """The whole OpenAPI document, with the webhook payloads in its `webhooks` section."""
+    return payloads.add_to_openapi(_paths_document())
+
+
+def _paths_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {"title": "Comment moderation public API", "version": "1"},
@@ -131,5 +139,5 @@ def document() -> dict[str, Any]:
                 "get": {"summary": "This document.", "responses": {"200": {"description": "OpenAPI 3.1 JSON."}}},
             },
         },
-        "components": {"schemas": SCHEMAS},
+        "components": {"schemas": dict(SCHEMAS)},
     }

@@ -28,10 +28,10 @@ def web_argv(settings: Settings, workers: int) -> list[str]:
     ]
 
 
-def worker_argv(settings: Settings, concurrency: int) -> list[str]:
-    """A Celery worker for the scoring queue with the prefork pool."""
+def worker_argv(settings: Settings, concurrency: int, queues: str = "scoring") -> list[str]:
+    """A Celery worker for the given queues (scoring, or webhooks) with the prefork pool."""
     return [
-        sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker", "-Q", "scoring",
+        sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker", "-Q", queues,
         "-P", "prefork", "-c", str(concurrency), "--loglevel", settings.log_level,
         "--without-gossip", "--without-mingle",
     ]

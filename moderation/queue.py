@@ -11,6 +11,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from moderation import webhooks
 from moderation.models import OutboxMessage, utcnow
 from moderation.settings import Settings, SettingsError
 
@@ -74,7 +75,9 @@ def celery_config(settings: Settings) -> dict:
         "task_time_limit": settings.task_time_limit,
         "task_soft_time_limit": settings.task_time_limit - max(1, min(10, settings.task_time_limit // 4)),
         "task_default_queue": SCORING_QUEUE,
-        "task_routes": {task: {"queue": SCORING_QUEUE} for task in (SCORE_TASK, SWEEP_TASK, RETENTION_TASK)},
+        "task_routes": {task: {"queue": SCORING_QUEUE} for task in (SCORE_TASK, SWEEP_TASK, RETENTION_TASK)}
+        | webhooks.task_routes(),
+        "task_annotations": webhooks.task_annotations(settings),
         "task_serializer": "json",
         "accept_content": ["json"],
         "event_serializer": "json",
@@ -83,6 +86,7 @@ def celery_config(settings: Settings) -> dict:
             "sweep-outbox": {"task": SWEEP_TASK, "schedule": timedelta(seconds=settings.outbox_sweep_seconds)},
             # P6: clear raw request data and delete old spam (moderation.services.retention).
             "purge-retention": {"task": RETENTION_TASK, "schedule": RETENTION_INTERVAL},
+            **webhooks.beat_schedule(settings),
         },
     }
 

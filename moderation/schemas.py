@@ -94,6 +94,18 @@ class CommentIn(BaseModel):
     body: str = Field("", validate_default=True)
     form_token: str = Field("", max_length=2000)
     homepage: str = Field("", max_length=MAX_URL)
+    notify_replies: bool = False
+
+    @field_validator("notify_replies", mode="before")
+    @classmethod
+    def _checkbox(cls, value: Any) -> Any:
+        # JSON sends true/false; an HTML checkbox sends "on" (or "1") when ticked, nothing otherwise.
+        if isinstance(value, str):
+            if value.strip().lower() in ("", "0", "off", "false", "no"):
+                return False
+            if value.strip().lower() in ("on", "1", "true", "yes"):
+                return True
+        return value
 
     @field_validator("site", "thread", "title", "website", "form_token", "homepage", mode="after")
     @classmethod

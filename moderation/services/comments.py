@@ -23,6 +23,7 @@ from moderation.models import AuditEntry, Author, Comment, Decision, OutboxMessa
 from moderation.sanitize import count_links
 from moderation.services import sites
 from moderation.settings import Settings
+from moderation.webhooks import events as webhook_events
 
 DUPLICATE_MESSAGE = "Duplicate comment detected; it looks as though you've already said that!"
 
@@ -200,11 +201,13 @@ def submit_comment(app: Flask, session: Session, redis: Redis, raw: Mapping[str,
     comment = Comment(thread_id=thread.id, parent_id=parent_id, author_id=author.id, name=data.name,
                       website=data.website, body=data.body, body_hmac=digest, status=Status.PENDING.value,
                       ip_prefix=privacy.truncate_ip(meta.ip), signals=signals,
-                      edit_token_hash=_token_hash(settings, token))
+                      edit_token_hash=_token_hash(settings, token),
+                      notify_replies=bool(data.notify_replies and data.email))
     session.add(comment)
     session.flush()
     message = OutboxMessage(task=queue.SCORE_TASK, comment_id=comment.id)
     session.add(message)
+    webhook_events.record(session, "comment.created", comment.id, actor="author", settings=settings)
     session.commit()
     queue.send_score(app, comment.id)
     cookie = _cookie_serializer(settings).dumps({"s": site.id, "a": author.id}) if bidx else ""
@@ -266,6 +269,7 @@ def edit_comment(app: Flask, session: Session, comment_id: int, token: str | Non
                            to_status=Status.PENDING.value, reason="edited by author"))
     message = OutboxMessage(task=queue.SCORE_TASK, comment_id=comment.id)
     session.add(message)
+    webhook_events.record(session, "comment.edited", comment.id, actor="author", settings=settings)
     session.commit()
     queue.send_score(app, comment.id)
     return comment
@@ -279,6 +283,7 @@ def delete_comment(app: Flask, session: Session, comment_id: int, token: str | N
     session.add(AuditEntry(comment_id=comment.id, actor="author", from_status=comment.status,
                            to_status=Status.DELETED.value, reason="deleted by author"))
     comment.status = Status.DELETED.value
+    webhook_events.record(session, "comment.deleted", comment.id, actor="author", settings=settings)
     session.commit()
     return comment
 

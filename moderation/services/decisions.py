@@ -19,6 +19,7 @@ from moderation import policy
 from moderation.models import AuditEntry, Author, Comment, Decision, OutboxMessage, Status, utcnow
 from moderation.queue import SCORE_TASK
 from moderation.settings import Settings
+from moderation.webhooks import events as webhook_events
 
 log = logging.getLogger("moderation.decisions")
 
@@ -129,6 +130,8 @@ def record_decision(
         conn.execute(_COUNT_PUBLISHED, {"aid": changed})
     # Close the comment's open outbox rows in the same transaction: decided, nothing left to send.
     conn.execute(_CLOSE_OUTBOX, {"cid": comment_id, "now": now})
+    # Webhook messages and author mail for the new status, in this same transaction (outbox).
+    webhook_events.record(session, webhook_events.STATUS_EVENTS[decision.status], comment_id, now=now)
     session.commit()
     log.info("comment %s decided: %s %s", comment_id, decision.status, ",".join(decision.reasons))
     return True

@@ -1,0 +1,46 @@
+"""Webhooks and author notifications: signed (Standard Webhooks), retried, never lost, never leaking.
+
+Where things are:
+- events.record(): the one call at each place a comment changes (writes rows in that transaction)
+- payloads: the versioned payload models and the OpenAPI `webhooks` section
+- signing, ssrf, sender: secrets and signatures; the address guard; the HTTP POST
+- delivery: claim, attempt, retry schedule, sweep; endpoints: admin use cases; mail: author mail
+- dispatch: enqueue after commit; cli: `moderation webhooks ...`; views: the unsubscribe link
+The Celery tasks are in workers/webhooks.py, on their own `webhooks` queue.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask
+
+from moderation.settings import Settings
+from moderation.webhooks.dispatch import DELIVER_TASK, PURGE_TASK, QUEUE, SWEEP_TASK
+
+__all__ = ["init_app", "task_routes", "task_annotations", "beat_schedule", "QUEUE", "DELIVER_TASK", "SWEEP_TASK"]
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    """Send deliveries after commit from every session of this app; mount the unsubscribe pages."""
+    from moderation.webhooks import dispatch, models, views  # noqa: F401  (models: tables on the metadata)
+
+    dispatch.attach(app.extensions["db_sessionmaker"], settings, dispatch.celery_enqueue(app.extensions["celery"]))
+    app.register_blueprint(views.bp)
+
+
+def task_routes() -> dict[str, dict[str, str]]:
+    """Webhook tasks go to their own queue, so a slow receiver never delays scoring."""
+    return {task: {"queue": QUEUE} for task in (DELIVER_TASK, SWEEP_TASK, PURGE_TASK)}
+
+
+def task_annotations(settings: Settings) -> dict[str, dict[str, float]]:
+    """A delivery's own time limits: its HTTP deadline plus room to record the outcome."""
+    limit = settings.webhook_timeout_seconds + 20
+    return {DELIVER_TASK: {"time_limit": limit, "soft_time_limit": limit - 5}}
+
+
+def beat_schedule(settings: Settings) -> dict[str, Any]:
+    """Beat sends due deliveries (retries, and any the broker did not take) every few seconds."""
+    return {"webhooks-sweep": {"task": SWEEP_TASK, "schedule": timedelta(seconds=settings.webhook_sweep_seconds)},
+            "webhooks-purge": {"task": PURGE_TASK, "schedule": timedelta(days=1)}}
