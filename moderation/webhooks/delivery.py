@@ -121,26 +121,34 @@ def attempt(session: Session, settings: Settings, delivery_id: int, transport: T
     return finish(session, settings, delivery_id, logged.id, result, final=final or is_test, rng=transport.rng)
 
 
+def _text(value: str) -> str:
+    """A receiver's bytes as storable text: PostgreSQL refuses NUL characters."""
+    return value.replace("\x00", "\ufffd")
+
+
 def finish(session: Session, settings: Settings, delivery_id: int, attempt_id: int, result: sender.Result,
            final: bool = False, rng: random.Random | None = None) -> str:
     """Record an attempt's outcome, the delivery's next state and the endpoint's health (one commit)."""
     now = utcnow()
     session.execute(update(WebhookAttempt).where(WebhookAttempt.id == attempt_id).values(
         outcome="succeeded" if result.ok else "failed", finished_at=now, response_status=result.status,
-        response_body=result.body[: sender.RESPONSE_BYTES].decode("utf-8", "replace"),
-        duration_ms=result.duration_ms, error=result.error[:500]))
+        response_body=_text(result.body[: sender.RESPONSE_BYTES].decode("utf-8", "replace")),
+        duration_ms=result.duration_ms, error=_text(result.error)[:500]))
     delivery = session.get(WebhookDelivery, delivery_id, populate_existing=True)
     assert delivery is not None
     endpoint = delivery.endpoint
     delivery.lease_until = None
     delivery.last_status_code = result.status
-    delivery.last_error = (result.error or (f"HTTP {result.status}" if not result.ok else ""))[:500]
+    delivery.last_error = _text(result.error or (f"HTTP {result.status}" if not result.ok else ""))[:500]
     outcome = "delivered"
     if result.ok:
         delivery.status, delivery.delivered_at = "delivered", now
         if endpoint is not None:
             endpoint.failing_since, endpoint.last_success_at = None, now
     else:
+        if endpoint is not None and endpoint.enabled:
+            endpoints.note_failure(session, settings, endpoint, result, now)
+            final = final or not endpoint.enabled  # 410, or failing for too long: disabled just now
         delay = None if final else next_delay(settings, delivery.attempts, result.retry_after, rng or random.Random())
         if delay is None:
             delivery.status, outcome = "failed", "failed"
@@ -152,8 +160,6 @@ def finish(session: Session, settings: Settings, delivery_id: int, attempt_id: i
                 # (a Redis countdown beyond the visibility timeout would be redelivered early).
                 delivery.queued_until = delivery.next_attempt_at + timedelta(seconds=30)
                 dispatch.later(session, delivery_id, delay)
-        if endpoint is not None and endpoint.enabled:
-            endpoints.note_failure(session, settings, endpoint, result, now)
     session.commit()
     log.info("delivery %s attempt %s: %s (%s)", delivery_id, delivery.total_attempts, outcome,
              result.status if result.status is not None else result.error[:80])

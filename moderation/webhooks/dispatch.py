@@ -59,8 +59,9 @@ def celery_enqueue(celery_app: Celery) -> Enqueue:
 def attach(factory: sessionmaker[Session], settings: Settings, enqueue: Enqueue | None) -> None:
     """Give the factory's sessions the settings and the after-commit send."""
     factory.configure(info={SETTINGS_KEY: settings, ENQUEUE_KEY: enqueue})
-    event.listen(factory, "after_commit", _after_commit)
-    event.listen(factory, "after_rollback", _after_rollback)
+    if not event.contains(factory, "after_commit", _after_commit):  # attaching again only swaps the values
+        event.listen(factory, "after_commit", _after_commit)
+        event.listen(factory, "after_rollback", _after_rollback)
 
 
 def _after_commit(session: Session) -> None:
