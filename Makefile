@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast bench clean
+.PHONY: install run test lint bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,10 +18,15 @@ install: $(STAMP)
 run: install
 	$(BIN)/moderation serve --demo
 
-## The whole suite against real Redis (and PostgreSQL too when TEST_DATABASE_URL is set).
-test: install
+## Lint and type-check (ruff, mypy --strict), then the whole suite against real Redis (and
+## PostgreSQL too when TEST_DATABASE_URL is set).
+test: lint
 	$(BIN)/python scripts/ensure_redis.py
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check moderation workers tests scripts
+	$(BIN)/mypy
 
 bench: install
 	$(BIN)/python -m pip install --quiet -r bench/requirements.txt

@@ -15,14 +15,14 @@ from moderation.settings import (
     load_settings,
 )
 
-__all__ = ["create_app", "Settings", "SettingsError"]
+__all__ = ["Settings", "SettingsError", "create_app"]
 
 
 def _ensure_dev_secrets(settings: Settings, root: Path) -> Settings:
     """In development only, write random keys to instance/secrets.toml the first time."""
     if settings.env != "development" or settings.secrets.secret_key:
         return settings
-    import tomli_w  # noqa: PLC0415  (only needed on a developer's first start)
+    import tomli_w  # only needed on a developer's first start
 
     instance = root / settings.instance_path
     instance.mkdir(parents=True, exist_ok=True)
@@ -51,9 +51,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["settings"] = settings
     logging.getLogger("moderation").setLevel(settings.log_level)
 
-    from moderation import db, errors, extensions, logsafe, queue, webhooks
+    from moderation import db, errors, extensions, queue, webhooks
 
-    logsafe.install()
     db.init_app(app, settings)
     extensions.init_app(app, settings)
     queue.init_app(app, settings)
@@ -76,6 +75,3 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     ratelimit.init_app(app, settings)
 
 
-def get_settings(app: Flask) -> Settings:
-    """The validated settings of an app."""
-    return app.extensions["settings"]

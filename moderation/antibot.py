@@ -1,12 +1,12 @@
 """Bot defences that cost humans nothing: signed single-use form tokens and a honeypot.
 
 A failed check never refuses the comment: it is stored and scored like any other, with the facts in
-`Comment.signals`, and the policy sends it to spam. Keys written (read by moderation.policy):
+its `Signals` (moderation.signals), and the policy sends it to spam:
   form_token: "ok" | "missing" | "expired" | "tampered" | "mismatch" | "replayed" | "too_fast"
-  form_token_invalid: true (missing/expired/tampered/mismatch/replayed)   -> reason bot_invalid_token
-  bot_too_fast: true (younger than form_token_min_seconds)                -> reason bot_too_fast
-  honeypot: true (the hidden `homepage` field was filled)                 -> reason bot_honeypot
-  form_token_unverified: true (Redis down, replay could not be checked; accepted)
+  form_token_invalid (missing/expired/tampered/mismatch/replayed)   -> reason bot_invalid_token
+  bot_too_fast (younger than form_token_min_seconds)                -> reason bot_too_fast
+  honeypot (the hidden `homepage` field was filled)                 -> reason bot_honeypot
+  form_token_unverified (Redis down, replay could not be checked; accepted)
   fill_seconds: seconds between issuing the token and the submission
 """
 from __future__ import annotations
@@ -14,13 +14,13 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from redis import Redis
 from redis.exceptions import RedisError
 
 from moderation.settings import Settings
+from moderation.signals import FormTokenOutcome, Signals
 
 log = logging.getLogger("moderation.antibot")
 
@@ -47,13 +47,13 @@ def issue_form_token(settings: Settings, site_id: str, thread: str) -> str:
     return _serializer(settings).dumps({"s": site_id, "t": thread, "n": secrets.token_urlsafe(16)})
 
 
-def _verify(settings: Settings, token: str, site_id: str, thread: str) -> tuple[str, float | None, str]:
+def _verify(settings: Settings, token: str, site_id: str, thread: str) -> tuple[FormTokenOutcome, float | None, str]:
     """(outcome, age in seconds, nonce) without consuming the nonce."""
     if not token:
         return "missing", None, ""
     serializer = _serializer(settings)
     try:
-        payload, issued = serializer.loads(token, max_age=settings.form_token_max_seconds, return_timestamp=True)
+        payload, issued = serializer.loads(token, max_age=int(settings.form_token_max_seconds), return_timestamp=True)
     except SignatureExpired as exc:
         age = clock() - exc.date_signed.timestamp() if exc.date_signed else None
         return "expired", age, ""
@@ -79,23 +79,21 @@ def _consume_nonce(redis: Redis, settings: Settings, nonce: str) -> bool | None:
 
 def check_submission(
     settings: Settings, redis: Redis, *, token: str, honeypot: str, site_id: str, thread: str
-) -> dict[str, Any]:
-    """Evaluate token and honeypot; returns the signals to store with the comment."""
+) -> Signals:
+    """Evaluate token and honeypot; returns the bot verdicts to store with the comment."""
     outcome, age, nonce = _verify(settings, token, site_id, thread)
-    signals: dict[str, Any] = {}
+    unverified = False
     if nonce:
         first = _consume_nonce(redis, settings, nonce)
         if first is None:
-            signals["form_token_unverified"] = True
+            unverified = True
         elif not first:
             outcome = "replayed"
-    signals["form_token"] = outcome
-    if age is not None:
-        signals["fill_seconds"] = round(age, 1)
-    if outcome == "too_fast":
-        signals["bot_too_fast"] = True
-    elif outcome != "ok":
-        signals["form_token_invalid"] = True
-    if honeypot:
-        signals["honeypot"] = True
-    return signals
+    return Signals(
+        form_token=outcome,
+        form_token_unverified=unverified,
+        fill_seconds=round(age, 1) if age is not None else None,
+        bot_too_fast=outcome == "too_fast",
+        form_token_invalid=outcome not in ("ok", "too_fast"),
+        honeypot=bool(honeypot),
+    )

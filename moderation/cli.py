@@ -17,6 +17,9 @@ def _create_app() -> Flask:
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
 def main() -> None:
     """Self-hosted comment moderation service."""
+    from moderation import logsafe
+
+    logsafe.install()
 
 
 # Classifier tools never build the web app: they forward to classifiers.cli, which owns them.
@@ -36,7 +39,8 @@ for _name, _help in (
             _name,
             callback=_forward,
             params=[click.Argument(["args"], nargs=-1, type=click.UNPROCESSED)],
-            context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False, "help_option_names": []},
+            context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False,
+                              "help_option_names": []},
             help=_help,
         )
     )

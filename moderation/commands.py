@@ -6,11 +6,12 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import with_appcontext
 
-from moderation import privacy, processes
+from moderation import privacy, processes, webhooks
 from moderation.db import session_scope
+from moderation.extensions import get_engine, get_settings
 from moderation.migrate import upgrade
 from moderation.models import Moderator, Site
 from moderation.settings import Settings, generate_secrets
@@ -28,7 +29,7 @@ def db_group() -> None:
 @with_appcontext
 def db_upgrade(revision: str) -> None:
     """Apply Alembic migrations."""
-    upgrade(current_app.extensions["db_engine"], revision)
+    upgrade(get_engine(), revision)
     click.echo(f"database at {revision}")
 
 
@@ -48,7 +49,7 @@ def create_site(site_id: str, origins: tuple[str, ...], name: str) -> None:
 
 
 def _settings() -> Settings:
-    return current_app.extensions["settings"]
+    return get_settings()
 
 
 def _instance(settings: Settings) -> Path:
@@ -63,7 +64,7 @@ def _instance(settings: Settings) -> Path:
 @with_appcontext
 def create_moderator(username: str, password: str, can_reveal_email: bool, update: bool) -> None:
     """Create a moderator with an argon2id password hash."""
-    from argon2 import PasswordHasher  # noqa: PLC0415
+    from argon2 import PasswordHasher
 
     if len(password) < 10:
         raise click.BadParameter("use at least 10 characters", param_hint="--password")
@@ -105,12 +106,12 @@ def web(workers: int) -> None:
 
 @click.command("worker")
 @click.option("--concurrency", "-c", default=os.cpu_count() or 1, show_default=True)
-@click.option("--queues", "-Q", default="scoring", show_default=True,
-              help="scoring, webhooks (deliveries and author mail), or both: scoring,webhooks")
+@click.option("--queues", "-Q", default=",".join(processes.DEFAULT_QUEUES), show_default=True,
+              help="comma-separated queues to consume: scoring, maintenance, webhooks")
 @with_appcontext
 def worker(concurrency: int, queues: str) -> None:
-    """Run a Celery worker (prefork) for the scoring queue, the webhooks queue, or both."""
-    argv = processes.worker_argv(_settings(), concurrency, queues)
+    """Run a Celery worker (prefork) for the scoring and maintenance queues."""
+    argv = processes.worker_argv(_settings(), concurrency, tuple(q for q in queues.split(",") if q))
     os.execv(argv[0], argv)
 
 
@@ -122,10 +123,10 @@ def beat() -> None:
     os.execv(argv[0], argv)
 
 
-def _ensure_site(app: Flask, settings: Settings) -> None:
-    from moderation.services import sites  # noqa: PLC0415
+def _ensure_site(settings: Settings) -> None:
+    from moderation.services import sites
 
-    with session_scope(app) as session:
+    with session_scope(current_app) as session:
         sites.sync_sites(session, settings)
         sites.ensure_demo_site(session, settings)
 
@@ -137,13 +138,13 @@ def _ensure_site(app: Flask, settings: Settings) -> None:
 @with_appcontext
 def serve(demo: bool, web_workers: int, concurrency: int) -> None:
     """Everything on one machine: migrate, Redis, then web + worker + beat until Ctrl-C."""
-    from moderation import localredis  # noqa: PLC0415
+    from moderation import localredis
 
-    app, settings = current_app._get_current_object(), _settings()
-    upgrade(app.extensions["db_engine"])
+    settings = _settings()
+    upgrade(get_engine())
     click.echo(f"database ready ({settings.database_url.split('://', 1)[0]})")
     if demo:
-        _ensure_site(app, settings)
+        _ensure_site(settings)
     private_redis = localredis.ensure(settings.redis_url, _instance(settings) / "redis")
     if private_redis is None:
         click.echo(f"using Redis at {settings.redis_url}")
@@ -155,13 +156,14 @@ def serve(demo: bool, web_workers: int, concurrency: int) -> None:
         supervisor.start("web", processes.web_argv(settings, web_workers))
         supervisor.start("worker", processes.worker_argv(settings, concurrency))
         # Deliveries wait on receivers: their own worker, so a slow receiver never delays scoring.
-        supervisor.start("webhooks", processes.worker_argv(settings, 2, "webhooks"))
+        supervisor.start("webhooks", processes.worker_argv(settings, 2, (webhooks.QUEUE,)))
         supervisor.start("beat", processes.beat_argv(settings, _instance(settings)))
         if processes.wait_http(base + "/api/v1/openapi.json", 60, supervisor):
             lines = [f"  service:   {base}", f"  API docs:  {base}/api/v1/openapi.json"]
             if demo:
                 lines.insert(1, f"  demo page: {base}/demo/artikel-1")
-            click.echo("\nmoderation is running (web, worker, beat):\n" + "\n".join(lines) + "\nPress Ctrl-C to stop.\n")
+            click.echo("\nmoderation is running (web, worker, beat):\n" + "\n".join(lines)
+                       + "\nPress Ctrl-C to stop.\n")
         failed = supervisor.wait()
     finally:
         if failed:
@@ -183,7 +185,7 @@ COMMANDS = [db_group, create_site, create_moderator, rotate_keys, web, worker, b
 @click.option("--force", is_flag=True, help="replace existing keys (makes stored emails unreadable)")
 def init_secrets(instance: str, force: bool) -> None:
     """Write random keys to <instance>/secrets.toml (development, or to copy into a secret store)."""
-    import tomli_w  # noqa: PLC0415
+    import tomli_w
 
     target = Path(instance) / "secrets.toml"
     if target.exists() and not force:

@@ -6,10 +6,9 @@ Never `*`, never credentials, always `Vary: Origin`; an unknown origin gets no A
 from __future__ import annotations
 
 from flask import Response, g, request
-from sqlalchemy import select
 
 from moderation.db import get_session
-from moderation.models import Site
+from moderation.services import sites
 from moderation.services.sites import origin_of, site_origins
 
 ALLOW_METHODS = "GET, POST, PATCH, DELETE, OPTIONS"
@@ -29,11 +28,11 @@ def _allowed(origin: str) -> bool:
     session = get_session()
     site_id = _requested_site()
     if site_id:
-        site = session.get(Site, site_id)
+        site = sites.cached_site(session, site_id)
         return site is not None and origin_of(origin) in site_origins(site)
     # No site named (a preflight carries no body): any registered origin may ask; the real
     # request is then checked against its own site.
-    return any(origin_of(origin) in site_origins(s) for s in session.scalars(select(Site)))
+    return any(origin_of(origin) in site_origins(s) for s in sites.all_sites(session))
 
 
 def apply(response: Response) -> Response:

@@ -1,12 +1,15 @@
 """Engine and sessions per app; the schema comes from Alembic migrations."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from moderation.settings import Settings
@@ -50,13 +53,14 @@ def get_session() -> Session:
     """The session of the current app context, created on first use."""
     if "db_session" not in g:
         g.db_session = current_app.extensions["db_sessionmaker"]()
-    return g.db_session
+    session: Session = g.db_session
+    return session
 
 
 @contextmanager
 def session_scope(app: Flask) -> Iterator[Session]:
     """A session for work outside a request (workers, CLI): commit on success, roll back on error."""
-    session = app.extensions["db_sessionmaker"]()
+    session: Session = app.extensions["db_sessionmaker"]()
     try:
         yield session
         session.commit()
@@ -65,3 +69,18 @@ def session_scope(app: Flask) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def insert_ignoring_conflicts(session: Session, model: type[Any], values: Mapping[str, Any]) -> int:
+    """INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL); returns the rows inserted (0 or 1)."""
+    if session.get_bind().dialect.name == "postgresql":
+        result = session.execute(postgresql_insert(model).values(**values).on_conflict_do_nothing())
+    else:
+        result = session.execute(sqlite_insert(model).values(**values).on_conflict_do_nothing())
+    return rowcount(result)
+
+
+def rowcount(result: Any) -> int:
+    """Rows matched by an INSERT/UPDATE/DELETE result."""
+    count: int = result.rowcount
+    return count

@@ -45,8 +45,8 @@ class Conflict(APIError):
     code = "conflict"
 
 
-def _body(code: str, message: str, fields: dict[str, str] | None = None) -> dict:
-    out: dict = {"error": code, "message": message}
+def _body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, object]:
+    out: dict[str, object] = {"error": code, "message": message}
     if fields:
         out["fields"] = fields
     return out

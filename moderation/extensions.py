@@ -1,9 +1,17 @@
-"""Shared clients attached to the app: Redis (rate limits, form-token nonces)."""
+"""What the app factory attaches to an app, and typed accessors for views, tasks and commands.
+
+Services never call these: they take the settings, session and callables they use. Views and
+tasks (the edges) use these to build those arguments.
+"""
 from __future__ import annotations
 
+from celery import Celery
 from flask import Flask, current_app
 from redis import Redis
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
+from moderation import queue
 from moderation.settings import Settings
 
 
@@ -14,6 +22,41 @@ def init_app(app: Flask, settings: Settings) -> None:
     )
 
 
-def get_redis() -> Redis:
-    """The app's Redis client."""
-    return current_app.extensions["redis"]
+def _app(app: Flask | None) -> Flask:
+    return app if app is not None else current_app
+
+
+def get_settings(app: Flask | None = None) -> Settings:
+    """The validated settings of an app (the current one by default)."""
+    settings: Settings = _app(app).extensions["settings"]
+    return settings
+
+
+def get_redis(app: Flask | None = None) -> Redis:
+    """The app's Redis client (rate limits, form-token nonces)."""
+    client: Redis = _app(app).extensions["redis"]
+    return client
+
+
+def get_celery(app: Flask | None = None) -> Celery:
+    """The app's Celery app (the broker connection the web side publishes with)."""
+    celery_app: Celery = _app(app).extensions["celery"]
+    return celery_app
+
+
+def get_engine(app: Flask | None = None) -> Engine:
+    """The app's database engine."""
+    engine: Engine = _app(app).extensions["db_engine"]
+    return engine
+
+
+def get_sessionmaker(app: Flask | None = None) -> sessionmaker[Session]:
+    """The app's session factory (for work outside a request)."""
+    factory: sessionmaker[Session] = _app(app).extensions["db_sessionmaker"]
+    return factory
+
+
+def score_enqueuer(app: Flask | None = None) -> queue.Enqueue:
+    """A callable that enqueues scoring of a committed comment id; False when the broker is away."""
+    celery_app = get_celery(app)
+    return lambda comment_id: queue.send_score(celery_app, comment_id)

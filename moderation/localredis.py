@@ -20,7 +20,7 @@ def answers(url: str) -> bool:
         return False
 
 
-def ensure(url: str, workdir: Path) -> subprocess.Popen | None:
+def ensure(url: str, workdir: Path) -> subprocess.Popen[bytes] | None:
     """Return None if Redis already answers, else start one and return its process (or exit with help)."""
     if answers(url):
         return None
@@ -47,7 +47,7 @@ def ensure(url: str, workdir: Path) -> subprocess.Popen | None:
 
 
 
-def stop(proc: subprocess.Popen | None) -> None:
+def stop(proc: subprocess.Popen[bytes] | None) -> None:
     """Stop a private redis-server started by ensure() (SIGTERM saves the append-only file)."""
     if proc is None or proc.poll() is not None:
         return

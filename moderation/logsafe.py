@@ -30,17 +30,17 @@ class MaskEmailFilter(logging.Filter):
         return True
 
 
-def install() -> None:
-    """Attach the filter to the root logger's handlers and to future records via a record factory."""
-    if getattr(logging, "_moderation_masking", False):
-        return
-    previous = logging.getLogRecordFactory()
-    masker = MaskEmailFilter()
+def install(logger: logging.Logger | None = None) -> None:
+    """Mask emails in everything the process logs: filter every handler of `logger` (root).
 
-    def factory(*args, **kwargs):  # type: ignore[no-untyped-def]
-        record = previous(*args, **kwargs)
-        masker.filter(record)
-        return record
-
-    logging.setLogRecordFactory(factory)
-    logging._moderation_masking = True  # type: ignore[attr-defined]
+    Called by process entry points (the WSGI module, the Celery worker, the CLI), which own the
+    process's logging; never at import or app creation. Without a handler, one to stderr is added.
+    """
+    target = logger or logging.getLogger()
+    if not target.handlers:
+        handler: logging.Handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        target.addHandler(handler)
+    for handler in target.handlers:
+        if not any(isinstance(f, MaskEmailFilter) for f in handler.filters):
+            handler.addFilter(MaskEmailFilter())

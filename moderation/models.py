@@ -2,19 +2,20 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, ClassVar, cast
 
 from sqlalchemy import (
     JSON,
     DateTime,
-    TypeDecorator,
     ForeignKey,
     Index,
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -22,10 +23,10 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 def utcnow() -> datetime:
     """Timezone-aware now, stored as UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     """Lifecycle of a comment."""
 
     PENDING = "pending"
@@ -56,18 +57,23 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc) if value is not None else None
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC) if value is not None else None
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         return value
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table behind a mapped class (for prebuilt hot-path statements)."""
+    return cast(Table, model.__table__)
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: UTCDateTime}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON, datetime: UTCDateTime}
 
 
 class Site(Base):
@@ -139,7 +145,7 @@ class Comment(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(default=None)
-    # Set when the retention purge cleared ip_prefix and the personal signals (P6).
+    # Set when the retention purge cleared ip_prefix and the personal signals.
     raw_purged_at: Mapped[datetime | None] = mapped_column(default=None)
     # The author ticked "notify me" (mail on publication and replies; moderation.webhooks.mail).
     notify_replies: Mapped[bool] = mapped_column(default=False)
@@ -203,3 +209,12 @@ class Moderator(Base):
     can_reveal_email: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Lease(Base):
+    """A named, expiring lock in SQL, so one maintenance job runs at a time across machines."""
+
+    __tablename__ = "leases"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(100), default="")
+    expires_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,19 +1,23 @@
-"""The moderation policy: a pure function of (scores, signals, site rules, author facts) -> (status, reasons).
+"""The moderation policy: a pure function of (scores, signals, text, site rules, author facts) -> decision.
 
-No Flask, no database, no model here, so every rule is testable with a table.
+No Flask, no database, no model here, so every rule is testable with a table. Score thresholds
+come from the model that produced the scores (its operating points, chosen when it was trained)
+unless the site's rules override them; `resolve_thresholds` merges the two.
 """
 from __future__ import annotations
 
 import ipaddress
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from typing import Any, Mapping
 
-from moderation.settings import PolicySettings
+from moderation.models import Status
+from moderation.settings import PolicySettings, ScoreRule
+from moderation.signals import Signals
 
-PUBLISHED, HELD, SPAM, REJECTED = "published", "held", "spam", "rejected"
+PUBLISHED, HELD, SPAM, REJECTED = Status.PUBLISHED, Status.HELD, Status.SPAM, Status.REJECTED
 # Most severe outcome wins; a comment is only published when nothing objects.
 SEVERITY = {PUBLISHED: 0, HELD: 1, SPAM: 2, REJECTED: 3}
 
@@ -25,15 +29,18 @@ SCORE_REASONS = {
     "gambling_promo": "gambling_promo",
 }
 
-# Signal keys written by the web side at submit time (comment.signals); aliases are accepted
-# because the form and JSON paths name the same facts slightly differently.
-BOT_SIGNALS = {
-    "bot_honeypot": ("honeypot", "bot_honeypot"),
-    "bot_too_fast": ("bot_too_fast", "too_fast"),
-    "bot_invalid_token": ("form_token_invalid", "invalid_form_token", "bot_invalid_token"),
-}
 
-URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"']+")
+class MissingThreshold(ValueError):
+    """Neither the site's rules nor the model give a threshold for a score."""
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Publish below `hold`; hold from `hold`; `action` from `action_at`."""
+
+    hold: float
+    action_at: float
+    action: Status
 
 
 @dataclass(frozen=True)
@@ -52,8 +59,30 @@ class AuthorFacts:
 class Decision:
     """The outcome of the policy: a status and the typed reasons behind it."""
 
-    status: str
+    status: Status
     reasons: list[str] = field(default_factory=list)
+
+
+def resolve_thresholds(rules: PolicySettings, model_points: Mapping[str, Mapping[str, float]]) -> dict[str, Thresholds]:
+    """Per score: the site's threshold where it sets one, else the model's operating point."""
+    resolved: dict[str, Thresholds] = {}
+    for name in SCORE_REASONS:
+        rule: ScoreRule = getattr(rules, name)
+        points = model_points.get(name, {})
+        hold = rule.hold if rule.hold is not None else points.get("hold")
+        action_at = rule.action_at if rule.action_at is not None else points.get("reject")
+        if hold is None or action_at is None:
+            raise MissingThreshold(f"no threshold for {name}: the model has no operating point "
+                                   "and the policy sets none")
+        resolved[name] = Thresholds(hold=float(hold), action_at=float(action_at), action=Status(rule.action))
+    return resolved
+
+
+def thresholds_used(thresholds: Mapping[str, Thresholds], rules: PolicySettings) -> dict[str, object]:
+    """The thresholds a decision was made with, recorded next to it."""
+    used: dict[str, object] = {name: {**asdict(t), "action": t.action.value} for name, t in thresholds.items()}
+    used["link_limit"] = rules.link_limit
+    return used
 
 
 def normalise(text: str) -> str:
@@ -77,11 +106,6 @@ def contains_word(text: str, words: list[str] | tuple[str, ...]) -> bool:
     return bool(pattern and pattern.search(normalise(text)))
 
 
-def count_links(text: str) -> int:
-    """Number of http(s):// or www. links in a comment body."""
-    return len(URL_RE.findall(unicodedata.normalize("NFKC", text)))
-
-
 def ip_banned(ip_prefix: str, ranges: list[str]) -> bool:
     """True when the stored (truncated) address range overlaps a banned range."""
     if not ip_prefix or not ranges:
@@ -94,56 +118,54 @@ def ip_banned(ip_prefix: str, ranges: list[str]) -> bool:
         try:
             banned = ipaddress.ip_network(entry, strict=False)
         except ValueError:
-            continue  # the settings test rejects bad ranges; a stray one must not block scoring
+            continue  # settings validation rejects bad ranges; a stray one must not block scoring
         if banned.version == network.version and banned.overlaps(network):
             return True
     return False
 
 
-def thresholds_used(rules: PolicySettings) -> dict[str, dict[str, Any]]:
-    """The thresholds a decision was made with, recorded next to it."""
-    return {name: getattr(rules, name).model_dump() for name in SCORE_REASONS}
-
-
-def _score_outcomes(scores: Mapping[str, Any], rules: PolicySettings) -> list[tuple[str, str]]:
+def _score_outcomes(scores: Mapping[str, float], thresholds: Mapping[str, Thresholds]) -> list[tuple[Status, str]]:
     outcomes = []
     for name, reason in SCORE_REASONS.items():
         value = scores.get(name)
         if value is None:
             continue
-        limits = getattr(rules, name)
-        if float(value) >= limits.action_at:
+        limits = thresholds[name]
+        if value >= limits.action_at:
             outcomes.append((limits.action, reason))
-        elif float(value) >= limits.hold:
+        elif value >= limits.hold:
             outcomes.append((HELD, reason))
     return outcomes
 
 
 def decide(
-    scores: Mapping[str, Any],
-    signals: Mapping[str, Any],
+    scores: Mapping[str, float],
+    signals: Signals,
+    text: str,
     rules: PolicySettings,
     author: AuthorFacts,
+    thresholds: Mapping[str, Thresholds],
 ) -> Decision:
     """Apply the site's rules; the most severe outcome wins and every triggered reason is kept.
 
-    `signals` may hold `text` (body, name and website joined), `links` (count), and the bot
-    flags `honeypot`, `bot_too_fast`, `form_token_invalid`.
+    `text` is everything the author typed that is shown publicly (name, website, body): the word
+    lists look at all of it.
     """
-    outcomes: list[tuple[str, str]] = []
-    for key, aliases in BOT_SIGNALS.items():
-        if any(signals.get(a) for a in aliases):
-            outcomes.append((SPAM, key))
+    outcomes: list[tuple[Status, str]] = []
+    if signals.honeypot:
+        outcomes.append((SPAM, "bot_honeypot"))
+    if signals.bot_too_fast:
+        outcomes.append((SPAM, "bot_too_fast"))
+    if signals.form_token_invalid:
+        outcomes.append((SPAM, "bot_invalid_token"))
     if author.banned or ip_banned(author.ip_prefix, rules.banned_ip_ranges):
         outcomes.append((SPAM, "banned_author"))
-    outcomes.extend(_score_outcomes(scores, rules))
-    text = str(signals.get("text", ""))
+    outcomes.extend(_score_outcomes(scores, thresholds))
     if contains_word(text, rules.blocked_words):
         outcomes.append((SPAM, "blocked_word"))
     if contains_word(text, rules.moderation_words):
         outcomes.append((HELD, "moderation_word"))
-    links = int(signals.get("links", 0) or 0)
-    if rules.link_limit and links >= rules.link_limit:
+    if rules.link_limit and signals.links >= rules.link_limit:
         outcomes.append((HELD, "too_many_links"))
     if rules.hold_first_time_authors and not (author.recognised and author.published_count > 0):
         outcomes.append((HELD, "first_time_author"))

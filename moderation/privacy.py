@@ -128,7 +128,7 @@ def truncate_ip(ip: str | None) -> str:
 
 def rotate(session: Session, settings: Settings) -> int:
     """Re-encrypt every author email not yet under the active key; returns how many changed."""
-    from moderation.models import Author  # noqa: PLC0415  (keep this module free of ORM imports at load)
+    from moderation.models import Author
 
     ring = keyring(settings)
     changed = 0

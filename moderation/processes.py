@@ -5,6 +5,7 @@ each in its own process group, and stops them together.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -15,6 +16,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from moderation import queue
 from moderation.settings import Settings
 
 
@@ -24,14 +26,17 @@ def web_argv(settings: Settings, workers: int) -> list[str]:
         sys.executable, "-m", "gunicorn", "--bind", f"{settings.host}:{settings.port}",
         "--workers", str(workers), "--graceful-timeout", "10", "--log-level", settings.log_level.lower(),
         "--no-control-socket",  # several services on one machine would fight over ~/.gunicorn
-        "moderation:create_app()",
+        "moderation.wsgi:app",
     ]
 
 
-def worker_argv(settings: Settings, concurrency: int, queues: str = "scoring") -> list[str]:
-    """A Celery worker for the given queues (scoring, or webhooks) with the prefork pool."""
+DEFAULT_QUEUES = (queue.SCORING_QUEUE, queue.MAINTENANCE_QUEUE)
+
+
+def worker_argv(settings: Settings, concurrency: int, queues: tuple[str, ...] = DEFAULT_QUEUES) -> list[str]:
+    """A Celery worker (prefork pool) for the given queues: scoring and maintenance by default."""
     return [
-        sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker", "-Q", queues,
+        sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker", "-Q", ",".join(queues),
         "-P", "prefork", "-c", str(concurrency), "--loglevel", settings.log_level,
         "--without-gossip", "--without-mingle",
     ]
@@ -45,7 +50,7 @@ def beat_argv(settings: Settings, instance: Path) -> list[str]:
     ]
 
 
-def wait_http(url: str, timeout: float, alive: "Supervisor | None" = None) -> bool:
+def wait_http(url: str, timeout: float, alive: Supervisor | None = None) -> bool:
     """True once `url` answers (any HTTP status); False on timeout or when a child died."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -66,7 +71,7 @@ class Supervisor:
     """Children in their own process groups: Ctrl-C reaches only us, and we stop them in order."""
 
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
-    children: dict[str, subprocess.Popen] = field(default_factory=dict)
+    children: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     stopping: bool = False
 
     def start(self, name: str, argv: list[str]) -> None:
@@ -103,21 +108,17 @@ class Supervisor:
         stop_groups(list(reversed(list(self.children.values()))), timeout)
 
 
-def stop_groups(procs: list[subprocess.Popen], timeout: float = 20.0) -> None:
+def stop_groups(procs: list[subprocess.Popen[bytes]], timeout: float = 20.0) -> None:
     """SIGTERM each process group in the order given, wait up to `timeout`, then SIGKILL stragglers."""
     for proc in procs:
         if proc.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
     deadline = time.monotonic() + timeout
     for proc in procs:
         try:
             proc.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             proc.wait(timeout=5)

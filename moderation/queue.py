@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from celery import Celery, Task
 from flask import Flask
 from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import RedisError
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from moderation import webhooks
-from moderation.models import OutboxMessage, utcnow
 from moderation.settings import Settings, SettingsError
+
+# Enqueues scoring of a committed comment id; False when the broker is unreachable.
+Enqueue = Callable[[int], bool]
 
 log = logging.getLogger("moderation.queue")
 
@@ -22,6 +24,9 @@ SWEEP_TASK = "workers.tasks.sweep_outbox"
 RETENTION_TASK = "workers.tasks.purge_retention"
 RETENTION_INTERVAL = timedelta(days=1)
 SCORING_QUEUE = "scoring"
+# Sweeps and purges have their own queue: they never wait behind a backlog of comments, and a
+# slow purge never delays scoring.
+MAINTENANCE_QUEUE = "maintenance"
 
 
 def restore_interval(visibility_timeout: int) -> int:
@@ -30,12 +35,12 @@ def restore_interval(visibility_timeout: int) -> int:
 
 
 def retry_countdown(retries: int, visibility_timeout: int) -> int:
-    """Exponential backoff capped at half the visibility timeout (C1: no ETA beyond it)."""
-    return max(1, min(2**retries, 30, visibility_timeout // 2))
+    """Exponential backoff capped at half the visibility timeout (an ETA beyond it would be redelivered)."""
+    return max(1, min(1 << min(retries, 8), 30, visibility_timeout // 2))
 
 
-def celery_config(settings: Settings) -> dict:
-    """Celery settings that make a SIGKILLed worker lose nothing (see DESIGN.md, C1)."""
+def celery_config(settings: Settings) -> dict[str, Any]:
+    """Celery settings that make a SIGKILLed worker lose nothing."""
     if settings.task_time_limit >= settings.visibility_timeout:
         # Otherwise Redis hands a still-running task to a second worker (duplicate runs forever).
         raise SettingsError(
@@ -45,7 +50,7 @@ def celery_config(settings: Settings) -> dict:
     transport = {
         "visibility_timeout": settings.visibility_timeout,
         # A whole-worker crash is recovered after visibility_timeout plus one restore scan; scan
-        # often (the scan is one ZRANGEBYSCORE) so that bound stays near the timeout (C3).
+        # often (the scan is one ZRANGEBYSCORE) so that bound stays near the timeout.
         "unacked_restore_interval": restore_interval(settings.visibility_timeout),
         "unacked_restore_throttle": 1,
         # Publishing gives up fast (one quick retry) when the broker is down: the web request must
@@ -70,13 +75,14 @@ def celery_config(settings: Settings) -> dict:
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
         "worker_cancel_long_running_tasks_on_connection_loss": True,
-        # SIGTERM: stop taking work, give running tasks 10 s, then re-queue them at once (C6).
+        # SIGTERM: stop taking work, give running tasks 10 s, then re-queue them at once.
         "worker_soft_shutdown_timeout": 10.0,
         "task_time_limit": settings.task_time_limit,
         "task_soft_time_limit": settings.task_time_limit - max(1, min(10, settings.task_time_limit // 4)),
         "task_default_queue": SCORING_QUEUE,
-        "task_routes": {task: {"queue": SCORING_QUEUE} for task in (SCORE_TASK, SWEEP_TASK, RETENTION_TASK)}
-        | webhooks.task_routes(),
+        "task_routes": {SCORE_TASK: {"queue": SCORING_QUEUE}, SWEEP_TASK: {"queue": MAINTENANCE_QUEUE},
+                        RETENTION_TASK: {"queue": MAINTENANCE_QUEUE}}
+        | webhooks.task_routes(MAINTENANCE_QUEUE),
         "task_annotations": webhooks.task_annotations(settings),
         "task_serializer": "json",
         "accept_content": ["json"],
@@ -84,7 +90,7 @@ def celery_config(settings: Settings) -> dict:
         "worker_hijack_root_logger": False,
         "beat_schedule": {
             "sweep-outbox": {"task": SWEEP_TASK, "schedule": timedelta(seconds=settings.outbox_sweep_seconds)},
-            # P6: clear raw request data and delete old spam (moderation.services.retention).
+            # Clear raw request data and delete old spam (moderation.services.retention).
             "purge-retention": {"task": RETENTION_TASK, "schedule": RETENTION_INTERVAL},
             **webhooks.beat_schedule(settings),
         },
@@ -94,53 +100,40 @@ def celery_config(settings: Settings) -> dict:
 def init_app(app: Flask, settings: Settings) -> Celery:
     """Build the Celery app from the Flask app (Flask's documented pattern) and attach it."""
 
-    class FlaskTask(Task):
+    class FlaskTask(Task):  # type: ignore[type-arg]
         def __call__(self, *args: object, **kwargs: object) -> object:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
-    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app: Celery = Celery(app.name, task_cls=FlaskTask)
     celery_app.conf.update(celery_config(settings))
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     return celery_app
 
 
-def send_score(app: Flask, comment_id: int) -> bool:
+_BROKER_ERRORS = (KombuOperationalError, RedisError, OSError)
+
+
+def send_score(celery_app: Celery, comment_id: int) -> bool:
     """Enqueue scoring of a committed comment; False (logged) when the broker is unreachable.
 
-    The request path calls this after the single commit of comment + outbox row and writes nothing
-    more: the outbox row stays open until the worker's decision transaction closes it, and the
-    sweeper re-sends rows that are still open after OUTBOX_GRACE_SECONDS (moderation.services.
-    decisions), so a failed send here only delays the comment, it never loses it.
+    A failed send only delays the comment: its outbox row is the copy the sweeper sends
+    (moderation.services.outbox).
     """
-    celery_app: Celery = app.extensions["celery"]
     try:
         celery_app.send_task(SCORE_TASK, args=[comment_id], queue=SCORING_QUEUE, retry=False)
-    except (KombuOperationalError, RedisError, OSError) as exc:
+    except _BROKER_ERRORS as exc:
         log.warning("broker unavailable, comment %s left for the outbox sweeper: %s", comment_id, exc)
         return False
     return True
 
 
-def publish(app: Flask, session: Session, message_ids: list[int]) -> int:
-    """Send committed outbox rows to the broker (the sweeper's path); an outage leaves them for later."""
-    celery_app: Celery = app.extensions["celery"]
-    sent = 0
-    for message in session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(message_ids))):
-        try:
-            celery_app.send_task(message.task, args=[message.comment_id], queue=SCORING_QUEUE, retry=False)
-        except (KombuOperationalError, RedisError, OSError) as exc:
-            log.warning("broker unavailable, outbox message %s left for the sweeper: %s", message.id, exc)
-            session.execute(
-                update(OutboxMessage).where(OutboxMessage.id == message.id)
-                .values(attempts=OutboxMessage.attempts + 1)
-            )
+def publish(celery_app: Celery, comment_ids: list[int]) -> list[int]:
+    """Send scoring tasks in order; stops at the first failure and returns the ids sent."""
+    sent: list[int] = []
+    for comment_id in comment_ids:
+        if not send_score(celery_app, comment_id):
             break
-        session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == message.id)
-            .values(published_at=utcnow(), attempts=OutboxMessage.attempts + 1)
-        )
-        sent += 1
-    session.commit()
+        sent.append(comment_id)
     return sent

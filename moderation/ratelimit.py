@@ -6,7 +6,10 @@ Redis is down the limiter falls back to per-process memory instead of failing th
 """
 from __future__ import annotations
 
+from typing import cast
+
 from flask import Flask, request
+from flask.typing import RouteCallable
 from flask_limiter import Limiter
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -38,7 +41,7 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
         client_ip,
         app=app,
         storage_uri=settings.redis_url,
-        storage_options={"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        storage_options=cast(dict[str, str | int], {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}),
         strategy="moving-window",
         in_memory_fallback_enabled=True,
         headers_enabled=True,
@@ -52,6 +55,6 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
                              scope="comments-site", error_message="This site is receiving too many comments right now.")
     for endpoint in COMMENT_ENDPOINTS:
         if endpoint in app.view_functions:
-            app.view_functions[endpoint] = per_ip(per_site(app.view_functions[endpoint]))
+            app.view_functions[endpoint] = cast(RouteCallable, per_ip(per_site(app.view_functions[endpoint])))
     app.extensions["moderation_limiter"] = limiter
     return limiter

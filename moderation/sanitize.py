@@ -1,7 +1,8 @@
-"""Comment body to safe HTML with nh3 (S1 allow-list), plus small text facts used as signals."""
+"""Comment body to safe HTML with nh3 (an allow-list), and the link count taken from that HTML."""
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import nh3
@@ -11,7 +12,8 @@ ATTRIBUTES = {"a": {"href"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
 
-LINK_RE = re.compile(r"(?i)(?:\bhttps?://|\bwww\.|<a\s)[^\s<>\"']*")
+# Bare addresses a reader can copy: scheme URLs and www. hosts.
+URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"']+")
 BLOCK_RE = re.compile(r"(?i)<(?:p|pre|blockquote|ul|ol)\b")
 
 
@@ -30,9 +32,36 @@ def body_html(body: str) -> str:
     return clean("".join("<p>" + p.replace("\n", "<br>") + "</p>" for p in paragraphs))
 
 
-def count_links(*texts: str) -> int:
-    """How many links the texts contain (URLs, www. hosts and <a> tags)."""
-    return sum(len(LINK_RE.findall(text)) for text in texts)
+class _LinkCounter(HTMLParser):
+    """Counts anchors that keep an href, and bare URLs in text outside anchors."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.count = 0
+        self._anchor_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self._anchor_depth += 1
+            if any(name == "href" and value for name, value in attrs):
+                self.count += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._anchor_depth:
+            self._anchor_depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        # An anchor whose text is its own URL is one link, not two.
+        if not self._anchor_depth:
+            self.count += len(URL_RE.findall(data))
+
+
+def count_links(html: str, website: str = "") -> int:
+    """Links a reader could follow in the sanitised body HTML, plus the website field if it is one."""
+    counter = _LinkCounter()
+    counter.feed(html)
+    counter.close()
+    return counter.count + (1 if safe_website(website) else 0)
 
 
 def safe_website(url: str) -> str:

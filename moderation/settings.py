@@ -21,24 +21,25 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class ScoreThresholds(_Strict):
-    """Publish below `hold`; hold from `hold`; send to `action` from `action_at`."""
+class ScoreRule(_Strict):
+    """A site's rule for one score; thresholds left unset come from the model's operating points."""
 
-    hold: float = Field(0.5, ge=0, le=1)
-    action_at: float = Field(0.9, ge=0, le=1)
+    hold: float | None = Field(None, ge=0, le=1, description="hold from this score (unset: the model's hold point)")
+    action_at: float | None = Field(None, ge=0, le=1,
+                                    description="apply `action` from this score (unset: the model's reject point)")
     action: Literal["held", "spam", "rejected"] = "held"
 
 
 class PolicySettings(_Strict):
     """Per-site moderation policy; WordPress discussion settings people already know."""
 
-    # Defaults chosen on the shipped model's held-out split (classifiers/MODEL_CARD.md, "Thresholds"):
-    # toxicity holds few neutral comments naming groups at 0.65; identity_hate is too imprecise
-    # for any automatic action, so it only holds.
-    toxicity: ScoreThresholds = ScoreThresholds(hold=0.65, action_at=0.9, action="held")
-    identity_hate: ScoreThresholds = ScoreThresholds(hold=0.45, action_at=0.99, action="held")
-    spam: ScoreThresholds = ScoreThresholds(hold=0.5, action_at=0.9, action="spam")
-    gambling_promo: ScoreThresholds = ScoreThresholds(hold=0.5, action_at=0.9, action="spam")
+    # Thresholds come from the model artifact (chosen when it was trained, see
+    # classifiers/MODEL_CARD.md) unless set here; only what happens above them is policy.
+    toxicity: ScoreRule = ScoreRule(action="held")
+    # identity_hate is too imprecise for an automatic action: it only ever holds by default.
+    identity_hate: ScoreRule = ScoreRule(action="held")
+    spam: ScoreRule = ScoreRule(action="spam")
+    gambling_promo: ScoreRule = ScoreRule(action="spam")
     link_limit: int = Field(2, ge=0, description="hold a comment with at least this many links (0 = off)")
     moderation_words: list[str] = []
     blocked_words: list[str] = []
@@ -47,6 +48,16 @@ class PolicySettings(_Strict):
     max_body_chars: int = Field(5000, ge=1, le=100_000)
     edit_window_minutes: int = Field(15, ge=0)
     banned_ip_ranges: list[str] = []
+
+    @field_validator("banned_ip_ranges")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"not an IP address or network: {entry!r}") from None
+        return value
 
 
 class SiteSettings(_Strict):
@@ -160,11 +171,12 @@ class SettingsError(RuntimeError):
     """Configuration is invalid or incomplete."""
 
 
-def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+def deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """`extra` over `base`, merging nested tables key by key."""
     merged = dict(base)
     for key, value in extra.items():
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _deep_merge(merged[key], value)
+            merged[key] = deep_merge(merged[key], value)
         else:
             merged[key] = value
     return merged
@@ -226,14 +238,14 @@ def load_settings(
     data: dict[str, Any] = {}
     if test_config is None:
         for path in config_files(environ, root):
-            data = _deep_merge(data, _warn_unknown(_read_toml(path), str(path)))
-        data = _deep_merge(data, _warn_unknown(_env_layer(environ), "environment"))
+            data = deep_merge(data, _warn_unknown(_read_toml(path), str(path)))
+        data = deep_merge(data, _warn_unknown(_env_layer(environ), "environment"))
         instance = Path(data.get("instance_path", "instance"))
         secrets_file = (root / instance) / "secrets.toml" if not instance.is_absolute() else instance / "secrets.toml"
         if secrets_file.exists():
-            data = _deep_merge({"secrets": _read_toml(secrets_file)}, data)
+            data = deep_merge({"secrets": _read_toml(secrets_file)}, data)
     else:
-        data = _deep_merge(data, test_config)
+        data = deep_merge(data, test_config)
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
@@ -243,7 +255,10 @@ def load_settings(
 
 def generate_secrets() -> dict[str, Any]:
     """Fresh random keys for a development instance."""
-    key = lambda n=32: base64.urlsafe_b64encode(_secrets.token_bytes(n)).decode()  # noqa: E731
+
+    def key() -> str:
+        return base64.urlsafe_b64encode(_secrets.token_bytes(32)).decode()
+
     return {
         "secret_key": key(),
         "email_keys": {"k1": key()},

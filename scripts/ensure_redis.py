@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from moderation.localredis import ensure  # noqa: E402
+from moderation.localredis import ensure
 
 if __name__ == "__main__":
     target = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -46,8 +46,8 @@ def test_init_secrets_writes_private_usable_keys_once(tmp_path: Path) -> None:
 def test_process_command_lines() -> None:
     settings = load_settings(test_config={"host": "0.0.0.0", "port": 8123})
     web = processes.web_argv(settings, 3)
-    assert web[1:3] == ["-m", "gunicorn"] and "0.0.0.0:8123" in web and "moderation:create_app()" in web
+    assert web[1:3] == ["-m", "gunicorn"] and "0.0.0.0:8123" in web and "moderation.wsgi:app" in web
     assert "--access-logfile" not in web  # access logs would record client IPs
     worker = processes.worker_argv(settings, 2)
-    assert worker[worker.index("-Q") + 1] == "scoring" and worker[worker.index("-P") + 1] == "prefork"
+    assert worker[worker.index("-Q") + 1] == "scoring,maintenance" and worker[worker.index("-P") + 1] == "prefork"
     assert "beat" in processes.beat_argv(settings, Path("/tmp/x"))

@@ -76,4 +76,4 @@ def test_widget_posts_and_shows_pending(live_app) -> None:  # type: ignore[no-un
         row = session.scalars(select(Comment)).one()
         assert row.status == "pending" and row.name == "Pembaca Setia"
         assert row.thread.uri == f"{base}/demo/artikel-1"
-        assert row.signals["form_token"] == "ok" and "honeypot" not in row.signals
+        assert row.signals["form_token"] == "ok" and row.signals["honeypot"] is False

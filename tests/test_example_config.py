@@ -33,6 +33,8 @@ def test_active_values_are_the_defaults() -> None:
     active = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
     assert Settings.model_validate(active) == Settings()
     assert set(leaves(active)) <= set(leaves(Settings().model_dump()))
+    unset = {k for k, v in leaves(Settings().model_dump()).items() if v is None}
+    assert not unset & set(leaves(active)), "settings that default to unset stay commented out"
 
 
 def test_every_setting_is_documented_with_its_default() -> None:
@@ -41,7 +43,10 @@ def test_every_setting_is_documented_with_its_default() -> None:
     documented = leaves({k: v for k, v in full.items() if k != "sites"})
     defaults = leaves(Settings().model_dump())
     defaults.pop("sites")
-    assert documented == defaults
+    assert set(documented) == set(defaults)
+    # A setting whose default is "unset" (None) is shown commented out with an example value.
+    assert {k: v for k, v in documented.items() if defaults[k] is not None} == {
+        k: v for k, v in defaults.items() if v is not None}
     assert full["sites"], "the example shows how to declare a site"
     for site in full["sites"].values():
         assert set(site) == set(SiteSettings.model_fields)

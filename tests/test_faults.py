@@ -1,9 +1,9 @@
-"""Faults with real Redis and real worker processes (C2-C5 in reliability-security.md).
+"""Faults with real Redis and real worker processes: killed workers, lost queues, poison messages.
 
 The worker runs the real Celery app with the keyword model (tests/helpers/fake_worker_app.py): these
-tests are about delivery and idempotence, not about the classifier. Test-only hooks in
-workers/testhooks.py count runs, hold a run on a file barrier, and make a marked comment SIGKILL
-its own process.
+tests are about delivery and idempotence, not about the classifier. The hooks in
+tests/helpers/testhooks.py count runs, hold a run on a file barrier, and make a marked comment
+SIGKILL its own process.
 """
 from __future__ import annotations
 
@@ -21,11 +21,12 @@ from sqlalchemy import select
 
 from moderation import queue
 from moderation.db import session_scope
+from moderation.extensions import get_celery, get_sessionmaker, get_settings
 from moderation.models import OutboxMessage, utcnow
-from moderation.services import decisions
+from moderation.services import outbox
 from tests.helpers.procs import REPO, wait_for
 from tests.helpers.stack import Stack
-from workers.testhooks import POISON_MARKER
+from tests.helpers.testhooks import POISON_MARKER
 
 pytestmark = pytest.mark.slow
 FAKE_APP = "tests.helpers.fake_worker_app"
@@ -59,16 +60,15 @@ def first_run_pid(stack: Stack, comment_id: int) -> int:
     return runs[0]
 
 
-def sweep(stack: Stack, shift: float = 0) -> decisions.SweepResult:
+def sweep(stack: Stack, shift: float = 0) -> outbox.SweepResult:
     """One outbox sweep, as beat would trigger it; `shift` moves the clock forward."""
-    app = stack.app
-    with session_scope(app) as session:
-        return decisions.sweep(session, app.extensions["settings"], lambda s, ids: queue.publish(app, s, ids),
-                               now=utcnow() + timedelta(seconds=shift))
+    celery_app = get_celery(stack.app)
+    return outbox.sweep(get_sessionmaker(stack.app), get_settings(stack.app), lambda ids: queue.publish(celery_app, ids),
+                        now=utcnow() + timedelta(seconds=shift))
 
 
 def test_c2_sigkill_pool_child_mid_task_decides_once(stack: Stack) -> None:
-    """C2: the pool child dies mid-scoring; the message is redelivered and decided exactly once."""
+    """The pool child dies mid-scoring; the message is redelivered and decided exactly once."""
     stack.worker(FAKE_APP)
     block(stack)
     comment_id = submit(stack)
@@ -83,7 +83,7 @@ def test_c2_sigkill_pool_child_mid_task_decides_once(stack: Stack) -> None:
 
 @pytest.mark.parametrize("stack", [dict(visibility_timeout=8, task_time_limit=6)], indirect=True)
 def test_c3_sigkill_whole_worker_recovers_after_visibility_timeout(stack: Stack) -> None:
-    """C3: main process and child killed together; a new worker decides it once, within ~30 s."""
+    """Main process and child killed together; a new worker decides it once, within ~30 s."""
     first = stack.worker(FAKE_APP)
     block(stack)
     comment_id = submit(stack)
@@ -99,7 +99,7 @@ def test_c3_sigkill_whole_worker_recovers_after_visibility_timeout(stack: Stack)
 
 
 def test_c5_redis_down_at_submit_then_back_empty(stack: Stack) -> None:
-    """C5: POSTs answer 202 with Redis down; after Redis returns (empty) the sweeper gets all scored."""
+    """POSTs answer 202 with Redis down; after Redis returns (empty) the sweeper gets all scored."""
     stack.worker(FAKE_APP)
     stack.redis.kill()
     started = time.monotonic()
@@ -118,7 +118,7 @@ def test_c5_redis_down_at_submit_then_back_empty(stack: Stack) -> None:
 
 @pytest.mark.parametrize("stack", [dict(pending_requeue_seconds=1)], indirect=True)
 def test_c5_queue_lost_with_redis_data_is_requeued(stack: Stack) -> None:
-    """C5(b): a queued message lost with Redis's data is re-published from the pending row."""
+    """A queued message lost with Redis's data is re-published from the pending row."""
     comment_id = submit(stack)  # published to Redis, but no worker yet
     assert stack.redis.client().llen("scoring") == 1
     stack.redis.kill()
@@ -132,8 +132,9 @@ def test_c5_queue_lost_with_redis_data_is_requeued(stack: Stack) -> None:
 
 
 def test_c5c_web_process_dies_between_commit_and_publish(stack: Stack) -> None:
-    """C5(c): the web process is killed (os._exit) after its commit, before the broker send; the
-    sweeper publishes the open outbox row and a real worker decides the comment once."""
+    """The web process is killed (os._exit) after its commit, before the broker send; the
+    comment stays pending, the sweeper re-sends it after pending_requeue_seconds, and a real
+    worker decides it once."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MODERATION_") and k not in ("DATABASE_URL", "REDIS_URL")}
     env["MODERATION_CONFIG"] = str(stack.config_file)
     crashed = subprocess.run([sys.executable, "-m", "tests.helpers.crash_submit"], cwd=REPO, env=env,
@@ -143,18 +144,20 @@ def test_c5c_web_process_dies_between_commit_and_publish(stack: Stack) -> None:
     assert stack.status(comment_id) == "pending"
     with session_scope(stack.app) as session:
         rows = session.scalars(select(OutboxMessage).where(OutboxMessage.comment_id == comment_id)).all()
-        assert [r.published_at for r in rows] == [None]  # committed with the comment, never sent
+        assert [r.attempts for r in rows] == [1]  # committed with the comment as the request's own send
     assert stack.redis.client().llen("scoring") == 0
     stack.worker(FAKE_APP)
-    assert sweep(stack, shift=10).published == 1
+    requeue_after = get_settings(stack.app).pending_requeue_seconds
+    assert sweep(stack, shift=requeue_after / 2) == outbox.SweepResult()  # not yet: it may still be queued
+    assert sweep(stack, shift=requeue_after + 1).requeued == 1
     assert stack.wait_decided(comment_id, 30) == "published"
     assert stack.counts(comment_id) == (1, 1)
-    assert sweep(stack, shift=3600) == decisions.SweepResult()  # decided: nothing left to send
+    assert sweep(stack, shift=3600) == outbox.SweepResult()  # decided: nothing left to send
 
 
 @pytest.mark.parametrize("stack", [dict(max_score_attempts=3)], indirect=True)
 def test_c4_poison_message_is_bounded_and_does_not_block_others(stack: Stack) -> None:
-    """C4: a comment whose scoring kills the process is tried at most N+1 times, then held."""
+    """A comment whose scoring kills the process is tried at most N+1 times, then held."""
     stack.worker(FAKE_APP)
     poison = submit(stack, f"Komentar beracun {POISON_MARKER}", email="poison@example.org")
     normal = submit(stack, "Komentar biasa yang sopan.", email="normal@example.org")
@@ -168,7 +171,7 @@ def test_c4_poison_message_is_bounded_and_does_not_block_others(stack: Stack) ->
 
 
 def test_c6_sigterm_mid_task_requeues_for_the_next_worker(stack: Stack) -> None:
-    """C6: SIGTERM (deploy, restart) while scoring: soft shutdown re-queues it; a new worker decides it once."""
+    """SIGTERM (deploy, restart) while scoring: soft shutdown re-queues it; a new worker decides it once."""
     first = stack.worker(FAKE_APP)
     block(stack)
     comment_id = submit(stack)

@@ -10,7 +10,7 @@ def test_every_api_rule_is_documented(app, client) -> None:  # type: ignore[no-u
     rules = [r for r in app.url_map.iter_rules() if r.rule.startswith("/api/v1")]
     assert rules
     for rule in rules:
-        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+        path = re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", rule.rule)
         assert path in doc["paths"], path
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             operation = doc["paths"][path][method.lower()]

@@ -1,4 +1,4 @@
-"""P6 retention: old comments lose their IP prefix and personal signals; old spam is deleted."""
+"""Retention: old comments lose their IP prefix and personal signals; old spam is deleted."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -7,12 +7,13 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select, update
 
-from moderation import policy, queue
+from moderation import queue
 from moderation.db import session_scope
+from moderation.extensions import get_sessionmaker, get_settings
 from moderation.models import AuditEntry, Author, Comment, Decision, OutboxMessage, Thread, utcnow
-from moderation.services import decisions, retention
+from moderation.services import retention
 from tests.conftest import database_urls
-from tests.helpers.factories import make_comment
+from tests.helpers.factories import decide_comment, make_comment
 from workers import tasks
 
 pytestmark = pytest.mark.parametrize("database_url", database_urls(), indirect=True)
@@ -24,11 +25,17 @@ KEPT = {"form_token": "ok", "honeypot": True, "links": 1, "new_author": True}
 
 def decided(app: Flask, body: str, status: str, **fields: object) -> int:
     """A comment decided with `status` through the real decision path (decision, audit, outbox closed)."""
-    comment_id = make_comment(app, body, email=body.replace(" ", ".") + "@example.org", signals=dict(SIGNALS),
+    comment_id = make_comment(app, body, email=body.replace(" ", ".") + "@example.org",
                               ip_prefix="203.0.113.0/24", **fields)
-    with session_scope(app) as session:
-        assert decisions.record_decision(session, comment_id, policy.Decision(status, [status]), decisions.Outcome())
+    exact_signals(app, comment_id)
+    assert decide_comment(app, comment_id, status, (status,))
     return comment_id
+
+
+def exact_signals(app: Flask, comment_id: int) -> None:
+    """Store exactly SIGNALS (with a key no version of the code writes) as the comment's signals."""
+    with session_scope(app) as session:
+        session.execute(update(Comment).where(Comment.id == comment_id).values(signals=dict(SIGNALS)))
 
 
 def age(app: Flask, comment_id: int, days: float) -> None:
@@ -49,14 +56,14 @@ def rows(app: Flask, comment_id: int) -> tuple[int, int, int, int]:
 
 
 def purge(app: Flask) -> retention.RetentionResult:
-    with session_scope(app) as session:
-        return retention.purge(session, app.extensions["settings"])
+    return retention.purge(get_sessionmaker(app), get_settings(app))
 
 
 def test_old_comments_lose_ip_and_personal_signals_only(app: Flask) -> None:
     old = decided(app, "lama dan baik", "published")
     fresh = decided(app, "baru dan baik", "held")
-    pending = make_comment(app, "masih menunggu", email="p@example.org", signals=dict(SIGNALS), ip_prefix="198.51.100.0/24")
+    pending = make_comment(app, "masih menunggu", email="p@example.org", ip_prefix="198.51.100.0/24")
+    exact_signals(app, pending)
     for comment_id in (old, pending):
         age(app, comment_id, 31)
     with session_scope(app) as session:
@@ -70,7 +77,7 @@ def test_old_comments_lose_ip_and_personal_signals_only(app: Flask) -> None:
         for untouched in (fresh, pending):  # too young, or still to be scored
             comment = session.get(Comment, untouched)
             assert comment.ip_prefix != "" and comment.signals == SIGNALS and comment.raw_purged_at is None
-    assert rows(app, old) == (1, 1, 1, 1)  # decision and audit kept for every non-spam comment
+    assert rows(app, old) == (1, 1, 1, 0)  # decision and audit kept for every non-spam comment
     assert purge(app) == retention.RetentionResult()  # idempotent
 
 
@@ -84,7 +91,7 @@ def test_old_spam_is_deleted_with_its_rows_and_nothing_else(app: Flask) -> None:
     with session_scope(app) as session:  # created long ago, but a moderator moved it to spam today
         session.execute(update(Comment).where(Comment.id == recent_move)
                         .values(created_at=utcnow() - timedelta(days=40)))
-    assert rows(app, spam) == (1, 1, 1, 1)
+    assert rows(app, spam) == (1, 1, 1, 0)
     result = purge(app)
     assert result.deleted == 1
     assert rows(app, spam) == (0, 0, 0, 0)
@@ -124,4 +131,4 @@ def test_purge_task_and_daily_schedule(app: Flask) -> None:
     entry = conf.beat_schedule["purge-retention"]
     assert entry["task"] == queue.RETENTION_TASK == tasks.purge_retention.name
     assert entry["schedule"] == timedelta(days=1)
-    assert conf.task_routes[queue.RETENTION_TASK]["queue"] == queue.SCORING_QUEUE
+    assert conf.task_routes[queue.RETENTION_TASK]["queue"] == queue.MAINTENANCE_QUEUE

@@ -1,6 +1,7 @@
 """The scoring task and the outbox sweep with a fake model: idempotence, attempt bounds, retries."""
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from typing import Any
 
@@ -9,16 +10,15 @@ from flask import Flask
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 
-from moderation import policy
 from moderation.db import session_scope
+from moderation.extensions import get_sessionmaker, get_settings
 from moderation.models import AuditEntry, Author, Comment, Decision, OutboxMessage, utcnow
-from moderation.services import decisions
+from moderation.services import outbox
 from tests.conftest import database_urls
-from tests.helpers.factories import make_comment
+from tests.helpers.factories import decide_comment, make_comment
 from tests.helpers.fakes import FakeModel
 from workers import model as model_cache
 from workers import scoring, tasks
-
 
 # Decisions and the sweep are storage code: run them on PostgreSQL too when TEST_DATABASE_URL is set.
 pytestmark = pytest.mark.parametrize("database_url", database_urls(), indirect=True)
@@ -27,14 +27,18 @@ pytestmark = pytest.mark.parametrize("database_url", database_urls(), indirect=T
 @pytest.fixture
 def fake_model() -> Any:
     fake = FakeModel()
-    model_cache.set_model_for_tests(fake)
+    model_cache.set_model(fake)
     yield fake
-    model_cache.set_model_for_tests(None)
+    model_cache.set_model(None)
 
 
 @pytest.fixture
 def app(app_factory) -> Flask:  # type: ignore[no-untyped-def]
     return app_factory(max_score_attempts=3)
+
+
+def score(app: Flask, comment_id: int) -> str:
+    return scoring.score_comment(get_sessionmaker(app), get_settings(app), comment_id)
 
 
 def counts(app: Flask, comment_id: int) -> tuple[int, int, str, int]:
@@ -61,38 +65,96 @@ def decision_of(app: Flask, comment_id: int) -> Decision:
 )
 def test_scores_and_records_everything(app: Flask, fake_model: FakeModel, body: str, status: str, reason: str | None) -> None:
     comment_id = make_comment(app, body)
-    assert scoring.score_comment(app, comment_id) == status
+    assert score(app, comment_id) == status
     decision = decision_of(app, comment_id)
     assert decision.status == status
     assert (reason in decision.reasons) if reason else decision.reasons == []
     assert set(decision.scores) == {"toxicity", "identity_hate", "spam", "gambling_promo"}
     assert decision.model_version == "fake-1" and decision.language == "id"
-    assert decision.thresholds["toxicity"] == app.extensions["settings"].policy.toxicity.model_dump()
+    assert decision.thresholds["toxicity"] == {"hold": 0.65, "action_at": 0.9, "action": "held"}  # the model's points
+    assert decision.thresholds["link_limit"] == 2
     assert decision.explanation["toxicity"][0]["feature"] == "goblok"
     assert counts(app, comment_id) == (1, 1, status, 1)
 
 
 def test_twice_leaves_one_decision(app: Flask, fake_model: FakeModel) -> None:
     comment_id = make_comment(app)
-    assert scoring.score_comment(app, comment_id) == "published"
-    assert scoring.score_comment(app, comment_id) == "skipped"
+    assert score(app, comment_id) == "published"
+    assert score(app, comment_id) == "skipped"
     assert counts(app, comment_id) == (1, 1, "published", 1)
     assert fake_model.calls == 1
 
 
-def test_concurrent_second_writer_is_a_noop(app: Flask, fake_model: FakeModel) -> None:
-    """Two runs that both scored (redelivery while the first was still running): one decision wins."""
+class BarrierModel(FakeModel):
+    """Both runs score before either records: the race that redelivery during a slow run creates."""
+
+    def __init__(self, parties: int) -> None:
+        super().__init__()
+        self.barrier = threading.Barrier(parties, timeout=30)
+
+    def score(self, text: str, **metadata: Any) -> dict[str, Any]:
+        result = super().score(text, **metadata)
+        self.barrier.wait()
+        return result
+
+
+def test_concurrent_second_writer_is_a_noop(app: Flask) -> None:
+    """Two runs in two threads, each with its own connection, score the same comment at once: one decides."""
     comment_id = make_comment(app)
-    with session_scope(app) as session:
-        first = decisions.record_decision(session, comment_id, policy.Decision("published"), decisions.Outcome())
-        second = decisions.record_decision(session, comment_id, policy.Decision("held", ["toxic"]), decisions.Outcome())
-    assert (first, second) == (True, False)
+    model_cache.set_model(BarrierModel(2))
+    results: list[str] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            results.append(score(app, comment_id))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    finally:
+        model_cache.set_model(None)
+    assert errors == []
+    assert sorted(results) == ["duplicate", "published"]
+    assert counts(app, comment_id) == (1, 1, "published", 2)
+
+
+def test_record_decision_twice_writes_once(app: Flask) -> None:
+    comment_id = make_comment(app)
+    assert decide_comment(app, comment_id, "published") is True
+    assert decide_comment(app, comment_id, "held", ("toxic",)) is False
     assert counts(app, comment_id)[:3] == (1, 1, "published")
+
+
+def test_an_edit_while_scoring_drops_the_stale_decision(app: Flask, fake_model: FakeModel) -> None:
+    """The scorer judged the old text; the author's edit changed it meanwhile: nothing is recorded."""
+    comment_id = make_comment(app, "teks lama")
+    with session_scope(app) as session:
+        session.execute(update(Comment).where(Comment.id == comment_id).values(body_hmac="edited-meanwhile"))
+    with session_scope(app) as session:
+        from moderation import policy
+        from moderation.services import decisions
+
+        recorded = decisions.record_decision(session, comment_id, make_hmac(app, "teks lama"),
+                                             policy.Decision(policy.PUBLISHED), decisions.Outcome())
+    assert recorded is False
+    assert counts(app, comment_id)[:3] == (0, 0, "pending")
+
+
+def make_hmac(app: Flask, body: str) -> str:
+    from moderation.services.comments import body_hmac
+
+    return body_hmac(get_settings(app), body)
 
 
 def test_published_counts_for_the_author(app: Flask, fake_model: FakeModel) -> None:
     comment_id = make_comment(app)
-    scoring.score_comment(app, comment_id)
+    score(app, comment_id)
     with session_scope(app) as session:
         assert session.scalars(select(Author.published_count)).one() == 1
 
@@ -100,18 +162,18 @@ def test_published_counts_for_the_author(app: Flask, fake_model: FakeModel) -> N
 @pytest.mark.parametrize("status", ["deleted", "published", "held"])
 def test_not_pending_is_a_noop(app: Flask, fake_model: FakeModel, status: str) -> None:
     comment_id = make_comment(app, status=status)
-    assert scoring.score_comment(app, comment_id) == "skipped"
+    assert score(app, comment_id) == "skipped"
     assert counts(app, comment_id) == (0, 0, status, 0)
     assert fake_model.calls == 0
 
 
 def test_missing_comment_is_a_noop(app: Flask, fake_model: FakeModel) -> None:
-    assert scoring.score_comment(app, 424242) == "skipped"
+    assert score(app, 424242) == "skipped"
 
 
 def test_attempts_exhausted_holds_unscored(app: Flask, fake_model: FakeModel) -> None:
     comment_id = make_comment(app, score_attempts=3)
-    assert scoring.score_comment(app, comment_id) == "exhausted"
+    assert score(app, comment_id) == "exhausted"
     decision = decision_of(app, comment_id)
     assert (decision.status, decision.reasons) == ("held", ["classifier_unavailable"])
     assert fake_model.calls == 0
@@ -123,8 +185,8 @@ def test_classifier_failure_retries_then_holds(app: Flask, fake_model: FakeModel
     fake_model.fail_with = [ValueError("broken")] * 3
     for _ in range(2):
         with pytest.raises(scoring.ClassifierFailed):
-            scoring.score_comment(app, comment_id)
-    assert scoring.score_comment(app, comment_id) == "exhausted"
+            score(app, comment_id)
+    assert score(app, comment_id) == "exhausted"
     assert counts(app, comment_id) == (1, 1, "held", 3)
 
 
@@ -133,11 +195,11 @@ def test_task_retries_transient_errors(app: Flask, fake_model: FakeModel, monkey
     fake_model.fail_with = [OperationalError("SELECT 1", {}, Exception("database is locked"))]
     real = scoring.classify
 
-    def classify_raw(comment: Comment) -> Any:
+    def classify_raw(comment: Comment, *args: Any) -> Any:
         # Let the transient DB error escape the ClassifierFailed wrapper, as a real DB error would.
         if fake_model.fail_with:
             raise fake_model.fail_with.pop(0)
-        return real(comment)
+        return real(comment, *args)
 
     monkeypatch.setattr(scoring, "classify", classify_raw)
     with app.app_context():
@@ -150,7 +212,7 @@ def test_task_gives_up_after_bounded_retries(app: Flask, monkeypatch: pytest.Mon
     comment_id = make_comment(app)
     calls = []
 
-    def always_locked(_app: Flask, _id: int) -> str:
+    def always_locked(*_args: Any) -> str:
         calls.append(1)
         raise OperationalError("SELECT 1", {}, Exception("database is locked"))
 
@@ -168,84 +230,136 @@ def test_backoff_stays_below_visibility_timeout(app: Flask) -> None:
 
 
 class Recorder:
+    """A publisher that records what the sweep sends (or fails like a broker that is down)."""
+
     def __init__(self, fail: bool = False) -> None:
         self.sent: list[int] = []
         self.fail = fail
 
-    def __call__(self, session: Any, ids: list[int]) -> int:
+    def __call__(self, comment_ids: list[int]) -> list[int]:
         if self.fail:
-            return 0
-        self.sent.extend(ids)
-        session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(published_at=utcnow()))
-        session.commit()
-        return len(ids)
+            return []
+        self.sent.extend(comment_ids)
+        return list(comment_ids)
 
 
 def _age(app: Flask, comment_id: int, seconds: float) -> None:
+    """Move the comment and its outbox rows back in time (created, changed and last sent)."""
     past = utcnow() - timedelta(seconds=seconds)
     with session_scope(app) as session:
         session.execute(update(Comment).where(Comment.id == comment_id).values(created_at=past, updated_at=past))
-        session.execute(update(OutboxMessage).where(OutboxMessage.comment_id == comment_id).values(created_at=past))
+        rows = OutboxMessage.comment_id == comment_id
+        session.execute(update(OutboxMessage).where(rows).values(created_at=past))
+        session.execute(update(OutboxMessage).where(rows, OutboxMessage.published_at.is_not(None)).values(published_at=past))
 
 
-def test_sweep_publishes_unsent_outbox_rows(app: Flask) -> None:
-    fresh = make_comment(app, "baru")
-    old = make_comment(app, "lama")
-    _age(app, old, 10)
+def sweep(app: Flask, publish: Recorder, now: Any = None) -> outbox.SweepResult:
+    return outbox.sweep(get_sessionmaker(app), get_settings(app), publish, now=now)
+
+
+def sent_rows(app: Flask) -> dict[int, tuple[bool, int]]:
+    """comment id -> (marked sent, sends) of its outbox row."""
+    with session_scope(app) as session:
+        return {m.comment_id: (m.published_at is not None, m.attempts) for m in session.scalars(select(OutboxMessage))}
+
+
+def test_sweep_sends_rows_whose_send_failed_after_the_grace_period(app: Flask) -> None:
+    failed_old = make_comment(app, "lama", sent=False)
+    failed_new = make_comment(app, "baru", sent=False)
+    sent_ok = make_comment(app, "terkirim")
+    _age(app, failed_old, 10)
+    _age(app, sent_ok, 10)
     publish = Recorder()
-    with session_scope(app) as session:
-        result = decisions.sweep(session, app.extensions["settings"], publish)
-    assert result.published == 1 and len(publish.sent) == 1
-    with session_scope(app) as session:
-        sent = session.scalars(select(OutboxMessage.comment_id).where(OutboxMessage.published_at.is_not(None))).all()
-    assert sent == [old] and fresh != old
+    result = sweep(app, publish)
+    assert (result.published, result.requeued, publish.sent) == (1, 0, [failed_old])
+    assert sent_rows(app) == {failed_old: (True, 1), failed_new: (False, 0), sent_ok: (True, 1)}
 
 
 def test_sweep_with_broker_down_keeps_rows(app: Flask) -> None:
-    comment_id = make_comment(app)
+    comment_id = make_comment(app, sent=False)
     _age(app, comment_id, 10)
-    with session_scope(app) as session:
-        assert decisions.sweep(session, app.extensions["settings"], Recorder(fail=True)).published == 0
-        assert session.scalars(select(OutboxMessage.published_at)).one() is None
+    assert sweep(app, Recorder(fail=True)).published == 0
+    assert sent_rows(app) == {comment_id: (False, 0)}
 
 
-def test_sweep_requeues_stale_pending_once(app: Flask) -> None:
-    """A Redis that lost its data lost the message: the pending row is re-published, once per period."""
+def test_a_backlog_is_not_multiplied_by_resends(app: Flask) -> None:
+    """A comment still pending after its send is re-sent after pending_requeue_seconds, then twice that."""
+    settings = get_settings(app)
     comment_id = make_comment(app)
-    with session_scope(app) as session:
-        session.execute(update(OutboxMessage).values(published_at=utcnow() - timedelta(seconds=3600)))
     _age(app, comment_id, 3600)
+    with session_scope(app) as session:
+        session.execute(update(OutboxMessage).values(published_at=utcnow() - timedelta(seconds=settings.pending_requeue_seconds + 1)))
     publish = Recorder()
-    settings = app.extensions["settings"]
-    with session_scope(app) as session:
-        assert decisions.sweep(session, settings, publish).requeued == 1
-    with session_scope(app) as session:
-        assert decisions.sweep(session, settings, publish).requeued == 0  # just re-sent: not again
-        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+    assert sweep(app, publish).requeued == 1
+    assert sweep(app, publish).requeued == 0  # just re-sent: not again
+    later = utcnow() + timedelta(seconds=settings.pending_requeue_seconds * 1.5)
+    assert sweep(app, publish, now=later).requeued == 0  # the second wait is twice as long
+    much_later = utcnow() + timedelta(seconds=settings.pending_requeue_seconds * 2 + 1)
+    assert sweep(app, publish, now=much_later).requeued == 1
+    assert publish.sent == [comment_id, comment_id]
+    assert sent_rows(app) == {comment_id: (True, 3)}
 
 
-def test_sweep_holds_exhausted_comments(app: Flask) -> None:
-    comment_id = make_comment(app, outbox=False, score_attempts=3)
-    _age(app, comment_id, 3600)
-    with session_scope(app) as session:
-        result = decisions.sweep(session, app.extensions["settings"], Recorder())
-    assert (result.held, result.requeued) == (1, 0)
-    assert decision_of(app, comment_id).reasons == ["classifier_unavailable"]
+def test_sweep_mixes_failed_stale_fresh_and_exhausted_comments(app: Flask) -> None:
+    """One batch: a failed send, a lost message, a fresh comment and an exhausted one, each handled once."""
+    failed = make_comment(app, "gagal kirim", sent=False)
+    lost = make_comment(app, "pesan hilang")
+    fresh = make_comment(app, "baru saja")
+    exhausted = make_comment(app, "selalu gagal", score_attempts=3)
+    no_row = make_comment(app, "tanpa baris outbox", outbox=False)
+    for comment_id in (failed, lost, exhausted, no_row):
+        _age(app, comment_id, 3600)
+    publish = Recorder()
+    result = sweep(app, publish)
+    assert (result.published, result.requeued, result.held) == (1, 2, 1)
+    assert sorted(publish.sent) == sorted([failed, lost, no_row])
+    assert decision_of(app, exhausted).reasons == ["classifier_unavailable"]
+    assert counts(app, fresh)[2] == "pending" and fresh not in publish.sent
+    rows = sent_rows(app)
+    assert rows[failed] == (True, 1) and rows[lost] == (True, 2) and rows[no_row] == (True, 1)
+    assert exhausted not in rows  # decided: its message is gone
+    assert sweep(app, Recorder()) == outbox.SweepResult()  # everything handled: a second sweep does nothing
+
+
+def test_two_sweeps_never_overlap(app: Flask) -> None:
+    """While one sweep holds the lease another does nothing; once released the next one runs."""
+    from moderation import leases
+
+    comment_id = make_comment(app, sent=False)
+    _age(app, comment_id, 10)
+    sessions = get_sessionmaker(app)
+    assert leases.acquire(sessions, outbox.LEASE, "other-host:1", seconds=60)
+    assert sweep(app, Recorder()) == outbox.SweepResult(skipped=True)
+    leases.release(sessions, outbox.LEASE, "other-host:1")
+    assert sweep(app, Recorder()).published == 1
+
+
+def test_an_expired_lease_is_taken_over(app: Flask) -> None:
+    from moderation import leases
+
+    sessions = get_sessionmaker(app)
+    assert leases.acquire(sessions, "job", "dead-host:1", seconds=0)
+    assert leases.acquire(sessions, "job", "live-host:2", seconds=60)
+    assert not leases.acquire(sessions, "job", "third:3", seconds=60)
 
 
 def test_sweep_task_runs_in_app(app: Flask) -> None:
     with app.app_context():
-        assert tasks.sweep_outbox.apply().get() == {"published": 0, "requeued": 0, "held": 0}
+        assert tasks.sweep_outbox.apply().get() == {"published": 0, "requeued": 0, "held": 0, "skipped": False}
 
 
-def test_decision_closes_the_outbox_row_so_the_sweep_sends_nothing(app: Flask, fake_model: FakeModel) -> None:
-    """The request leaves its outbox row open; the worker's decision transaction closes it."""
+def test_a_decision_removes_the_outbox_row_so_the_sweep_sends_nothing(app: Flask, fake_model: FakeModel) -> None:
     comment_id = make_comment(app)
     _age(app, comment_id, 3600)
-    assert scoring.score_comment(app, comment_id) == "published"
-    with session_scope(app) as session:
-        assert session.scalars(select(OutboxMessage.published_at)).one() is not None
+    assert score(app, comment_id) == "published"
+    assert sent_rows(app) == {}
     publish = Recorder()
-    with session_scope(app) as session:
-        result = decisions.sweep(session, app.extensions["settings"], publish)
-    assert (result.published, result.requeued, publish.sent) == (0, 0, [])
+    assert sweep(app, publish) == outbox.SweepResult() and publish.sent == []
+
+
+def test_explanations_use_the_same_metadata_as_the_scores(app: Flask, fake_model: FakeModel) -> None:
+    comment_id = make_comment(app, "dasar goblok", website="https://budi.example")
+    assert score(app, comment_id) == "held"
+    assert fake_model.metadata == [{"website": True}]
+    features = [item["feature"] for item in decision_of(app, comment_id).explanation["toxicity"]]
+    assert features == ["goblok", "meta:website"]

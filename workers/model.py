@@ -3,29 +3,49 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 log = logging.getLogger("workers.model")
 
-_model: Any = None
+
+class Scorer(Protocol):
+    """What the worker needs of a model (classifiers.model.CommentModel provides it)."""
+
+    @property
+    def version(self) -> str:
+        """The artifact's version, recorded with every decision."""
+
+    @property
+    def thresholds(self) -> Mapping[str, Mapping[str, float]]:
+        """Per score, the operating points chosen when the model was trained: {"hold": p, "reject": p}."""
+
+    def score(self, text: str, **metadata: Any) -> dict[str, Any]:
+        """Probabilities per score, `language` and `model_version`."""
+
+    def explain(self, text: str, top_k: int = 5, **metadata: Any) -> dict[str, list[dict[str, Any]]]:
+        """Per score, the features that raised it most."""
+
+
+_model: Scorer | None = None
 _lock = threading.Lock()
 
 
-def get_model() -> Any:
+def get_model() -> Scorer:
     """The process's model; the first call loads the shipped default from classifiers."""
     global _model
     if _model is None:
         with _lock:
             if _model is None:
-                import classifiers  # noqa: PLC0415  (heavy: only worker processes pay for it)
+                import classifiers
 
                 _model = classifiers.load_default()
-                log.info("loaded classifier model %s", getattr(_model, "version", "?"))
+                log.info("loaded classifier model %s", _model.version)
     return _model
 
 
-def set_model_for_tests(model: Any) -> None:
-    """Replace the process's model (None to reset); unit tests inject a fake this way."""
+def set_model(model: Scorer | None) -> None:
+    """Replace the process's model (None: load the shipped one on next use)."""
     global _model
     _model = model
 
@@ -41,7 +61,7 @@ def warm_up_in_background() -> threading.Thread:
     def _load() -> None:
         try:
             get_model().score("warm up")
-        except Exception:  # noqa: BLE001  (the task will retry the load and hold the comment if it fails)
+        except Exception:
             log.exception("model warm-up failed; the first task will try again")
 
     thread = threading.Thread(target=_load, name="model-warm-up", daemon=True)

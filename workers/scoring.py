@@ -1,121 +1,100 @@
 """Score one comment and record the decision; the Celery task in tasks.py only adds retries."""
 from __future__ import annotations
 
-import importlib
 import logging
 from typing import Any
 
-from flask import Flask
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from moderation import policy
-from moderation.models import Comment, Site
-from moderation.services import decisions
-from moderation.settings import PolicySettings, Settings
+from moderation.models import Comment
+from moderation.services import decisions, sites
+from moderation.settings import Settings
+from moderation.signals import Signals
 from workers import model as model_cache
-from workers import testhooks
 
 log = logging.getLogger("workers.scoring")
 
 SCORE_NAMES = ("toxicity", "identity_hate", "spam", "gambling_promo")
+# One query for the comment, its author (policy facts) and its thread (site id).
+_LOAD = select(Comment).options(joinedload(Comment.author), joinedload(Comment.thread))
 
 
 class ClassifierFailed(RuntimeError):
     """The model could not be loaded or could not score this comment."""
 
 
-def site_policy(settings: Settings, site: Site | None) -> PolicySettings:
-    """The site's policy (sites service when present, else the global policy)."""
-    try:
-        sites = importlib.import_module("moderation.services.sites")
-    except ModuleNotFoundError as exc:
-        if exc.name != "moderation.services.sites":
-            raise
-        return settings.policy
-    return sites.policy_for(settings, site)
-
-
-def _site(session: Session, site_id: str) -> Site | None:
-    """The comment's site from the process's site snapshot (moderation.services.sites), else SQL."""
-    try:
-        sites = importlib.import_module("moderation.services.sites")
-        return sites.cached_site(session, site_id)
-    except (ModuleNotFoundError, AttributeError):
-        return session.get(Site, site_id)
-
-
-def _metadata(comment: Comment) -> dict[str, Any]:
-    signals = comment.signals or {}
+def model_metadata(comment: Comment, signals: Signals) -> dict[str, Any]:
+    """What the model may use besides the text (the same for scores and explanations)."""
     metadata: dict[str, Any] = {"website": bool(comment.website)}
-    if isinstance(signals.get("fill_seconds"), (int, float)):
-        metadata["fill_seconds"] = float(signals["fill_seconds"])
+    if signals.fill_seconds is not None:
+        metadata["fill_seconds"] = signals.fill_seconds
     return metadata
 
 
-def classify(comment: Comment) -> tuple[dict[str, Any], decisions.Outcome]:
-    """Run the process's model on the comment body; any failure becomes ClassifierFailed."""
+def public_text(comment: Comment) -> str:
+    """Everything the author typed that is shown publicly: the word lists look at all of it."""
+    return "\n".join(filter(None, (comment.name, comment.website, comment.body)))
+
+
+def classify(comment: Comment, signals: Signals, rules: Any) -> tuple[decisions.Outcome, dict[str, policy.Thresholds]]:
+    """Run the process's model on the body; any failure (a model without thresholds too) is ClassifierFailed."""
     try:
         model = model_cache.get_model()
-        raw = model.score(comment.body, **_metadata(comment))
-        explanation = model.explain(comment.body, top_k=5)
-    except Exception as exc:  # noqa: BLE001  (a model bug must not become a lost comment: caller holds it)
+        metadata = model_metadata(comment, signals)
+        raw = model.score(comment.body, **metadata)
+        explanation = model.explain(comment.body, top_k=5, **metadata)
+        thresholds = policy.resolve_thresholds(rules, model.thresholds)
+    except Exception as exc:
         raise ClassifierFailed(f"{type(exc).__name__}: {exc}") from exc
-    scores = {name: float(raw[name]) for name in SCORE_NAMES if name in raw}
     outcome = decisions.Outcome(
-        scores=scores,
-        explanation=explanation if isinstance(explanation, dict) else {},
-        model_version=str(raw.get("model_version") or getattr(model, "version", "")),
+        scores={name: float(raw[name]) for name in SCORE_NAMES if name in raw},
+        explanation=explanation,
+        model_version=str(raw.get("model_version") or model.version),
         language=str(raw.get("language", "")),
     )
-    return scores, outcome
+    return outcome, thresholds
 
 
-def _signals(comment: Comment) -> dict[str, Any]:
-    signals = dict(comment.signals or {})
-    # Word lists look at everything the author typed that is shown publicly.
-    signals["text"] = "\n".join(filter(None, (comment.name, comment.website, comment.body)))
-    signals["links"] = policy.count_links(comment.body)
-    return signals
-
-
-def score_comment(app: Flask, comment_id: int) -> str:
+def score_comment(sessions: sessionmaker[Session], settings: Settings, comment_id: int) -> str:
     """Score a pending comment and record its decision once; returns what happened.
 
     Outcomes: "skipped" (not pending), "exhausted" (held, classifier_unavailable), "duplicate"
-    (another run decided first), or the new status. Raises ClassifierFailed when the model failed
-    and attempts remain, so the caller can retry.
+    (another run decided first, or the text changed meanwhile), or the new status. Raises
+    ClassifierFailed when the model failed and attempts remain, so the caller can retry.
     """
-    settings: Settings = app.extensions["settings"]
-    session: Session = app.extensions["db_sessionmaker"]()
-    try:
-        attempts = decisions.begin_attempt(session, comment_id)
+    with sessions() as session:
+        attempts = decisions.count_attempt(session, comment_id)
+        session.commit()  # the attempt counts even if this process dies while scoring
         if attempts is None:
             return "skipped"
-        if attempts > settings.max_score_attempts:
-            decisions.hold_unavailable(session, comment_id, attempts - 1)
-            return "exhausted"
-        # One query for the comment, its author (policy facts) and its thread (site id).
-        comment = session.scalars(
-            select(Comment).where(Comment.id == comment_id)
-            .options(joinedload(Comment.author), joinedload(Comment.thread))
-        ).first()
-        if comment is None:  # deleted between the two statements
+        comment = session.scalars(_LOAD.where(Comment.id == comment_id)).first()
+        if comment is None:
             return "skipped"
-        testhooks.on_run(comment_id, comment.body)
+        # End the read transaction before the slow part, so the decision's write starts from a
+        # fresh snapshot (SQLite refuses to upgrade a stale one) and holds no locks meanwhile.
+        session.commit()
+        if attempts > settings.max_score_attempts:
+            return _hold(session, comment, attempts - 1)
+        signals = Signals.from_json(comment.signals)
+        rules = sites.policy_for(settings, sites.cached_site(session, comment.thread.site_id))
         try:
-            scores, outcome = classify(comment)
+            outcome, thresholds = classify(comment, signals, rules)
         except ClassifierFailed as exc:
             log.warning("scoring comment %s failed (attempt %s): %s", comment_id, attempts, exc)
             if attempts >= settings.max_score_attempts:
-                decisions.hold_unavailable(session, comment_id, attempts)
-                return "exhausted"
+                return _hold(session, comment, attempts)
             raise
-        rules = site_policy(settings, _site(session, comment.thread.site_id))
-        decision = policy.decide(scores, _signals(comment), rules, decisions.author_facts(comment))
-        outcome.thresholds = policy.thresholds_used(rules) | {"link_limit": rules.link_limit}
-        if not decisions.record_decision(session, comment_id, decision, outcome):
-            return "duplicate"
-        return decision.status
-    finally:
-        session.close()
+        decision = policy.decide(outcome.scores, signals, public_text(comment), rules,
+                                 decisions.author_facts(comment, signals), thresholds)
+        outcome.thresholds = policy.thresholds_used(thresholds, rules)
+        recorded = decisions.record_decision(session, comment_id, comment.body_hmac, decision, outcome)
+        session.commit()
+        return decision.status.value if recorded else "duplicate"
+
+
+def _hold(session: Session, comment: Comment, attempts: int) -> str:
+    recorded = decisions.hold_unavailable(session, comment.id, comment.body_hmac, attempts)
+    session.commit()
+    return "exhausted" if recorded else "duplicate"

@@ -1,19 +1,19 @@
 """Celery tasks: ids in, decisions in SQL out. Thin wrappers; the logic is in workers.scoring and
-moderation.services.decisions so it is testable without a broker."""
+moderation.services, so it is testable without a broker."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from celery import Task, shared_task
-from flask import current_app
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import OperationalError as DBOperationalError
 
 from moderation import queue
-from moderation.db import session_scope
-from moderation.services import decisions, retention
+from moderation.extensions import get_celery, get_sessionmaker, get_settings
+from moderation.services import outbox, retention
 from workers import scoring
 
 log = logging.getLogger("workers.tasks")
@@ -26,16 +26,14 @@ MAX_RETRIES = 5
 
 def backoff(retries: int) -> int:
     """Seconds before retry number `retries + 1`: 1, 2, 4, ... capped below the visibility timeout."""
-    settings = current_app.extensions["settings"]
-    return queue.retry_countdown(retries, settings.visibility_timeout)
+    return queue.retry_countdown(retries, get_settings().visibility_timeout)
 
 
 @shared_task(bind=True, name=queue.SCORE_TASK, max_retries=MAX_RETRIES)
-def score_comment(self: Task, comment_id: int) -> str:
+def score_comment(self: Task[Any, Any], comment_id: int) -> str:
     """Score one comment and record its decision exactly once."""
-    app = current_app._get_current_object()
     try:
-        return scoring.score_comment(app, int(comment_id))
+        return scoring.score_comment(get_sessionmaker(), get_settings(), int(comment_id))
     except TRANSIENT as exc:
         log.warning("comment %s: transient %s, retry %s", comment_id, type(exc).__name__, self.request.retries + 1)
         raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
@@ -44,18 +42,15 @@ def score_comment(self: Task, comment_id: int) -> str:
 
 
 @shared_task(name=queue.SWEEP_TASK, ignore_result=True)
-def sweep_outbox() -> dict[str, int]:
-    """Publish unsent outbox rows and re-publish comments pending too long (beat runs this)."""
-    app = current_app._get_current_object()
-    with session_scope(app) as session:
-        result = decisions.sweep(session, app.extensions["settings"], lambda s, ids: queue.publish(app, s, ids))
-    return {"published": result.published, "requeued": result.requeued, "held": result.held}
+def sweep_outbox() -> dict[str, int | bool]:
+    """Send unsent outbox rows and re-send comments pending too long (beat runs this)."""
+    celery_app = get_celery()
+    result = outbox.sweep(get_sessionmaker(), get_settings(), lambda ids: queue.publish(celery_app, ids))
+    return {"published": result.published, "requeued": result.requeued, "held": result.held, "skipped": result.skipped}
 
 
 @shared_task(name=queue.RETENTION_TASK, ignore_result=True)
 def purge_retention() -> dict[str, int]:
     """Clear raw request data of old comments and delete old spam (beat runs this daily)."""
-    app = current_app._get_current_object()
-    with session_scope(app) as session:
-        result = retention.purge(session, app.extensions["settings"])
+    result = retention.purge(get_sessionmaker(), get_settings())
     return {"scrubbed": result.scrubbed, "deleted": result.deleted}

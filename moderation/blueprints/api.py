@@ -1,19 +1,22 @@
 """Public JSON API under /api/v1: thin views that parse, call a service, serialize."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
+from flask import Blueprint, Response, g, jsonify, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
 
 from moderation import antibot, cors, openapi, schemas
 from moderation.db import get_session
 from moderation.errors import APIError, NotFound, ValidationFailed
-from moderation.extensions import get_redis
+from moderation.extensions import get_redis, get_settings, score_enqueuer
 from moderation.models import Status
 from moderation.services import comments, present, sites
-from moderation.settings import Settings
 
+R = TypeVar("R", bound=BaseResponse)
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Ids above SQL's largest integer cannot exist: the router answers 404 without asking the database.
+COMMENT_PATH = f"/comments/<int(max={comments.MAX_ID}):comment_id>"
 bp.after_request(cors.apply)
 
 
@@ -25,10 +28,6 @@ class UnsupportedMediaType(APIError):
 class MalformedJSON(APIError):
     status = 400
     code = "malformed_json"
-
-
-def _settings() -> Settings:
-    return current_app.extensions["settings"]
 
 
 def json_body() -> dict[str, Any]:
@@ -48,7 +47,7 @@ def _meta() -> comments.RequestMeta:
                                 author_cookie=request.cookies.get(comments.AUTHOR_COOKIE, ""))
 
 
-def set_author_cookie(response: Response, result: comments.Submitted) -> Response:
+def set_author_cookie(response: R, result: comments.Submitted) -> R:
     """Remember the author in this browser (signed author id only; no email, no index)."""
     if result.author_cookie:
         response.set_cookie(comments.AUTHOR_COOKIE, result.author_cookie, max_age=365 * 24 * 3600,
@@ -59,7 +58,7 @@ def set_author_cookie(response: Response, result: comments.Submitted) -> Respons
 def _site_and_thread() -> tuple[str, str]:
     """Resolve ?site= and check ?thread= for the read endpoints."""
     session = get_session()
-    comments.ensure_sites_synced(current_app, session)
+    sites.ensure_synced(session, get_settings())
     site = sites.resolve_site(session, request.args.get("site") or None, request.headers.get("Origin"))
     g.cors_site = site.id
     thread = request.args.get("thread", "").strip()
@@ -86,7 +85,7 @@ def _too_fast(exc: comments.TooFast) -> tuple[Response, int, dict[str, str]]:
 def create_comment() -> Response:
     """Accept a comment; it is scored asynchronously, so the answer is always `pending`."""
     data = json_body()
-    result = comments.submit_comment(current_app._get_current_object(), get_session(), get_redis(), data, _meta())  # type: ignore[attr-defined]
+    result = comments.submit_comment(get_settings(), get_session(), get_redis(), data, _meta(), score_enqueuer())
     g.cors_site = result.site_id
     response = jsonify({"id": result.id, "status": result.status, "edit_token": result.edit_token})
     response.status_code = 202
@@ -100,19 +99,19 @@ def list_comments() -> Response:
     site_id, thread = _site_and_thread()
     found = comments.published_in_thread(get_session(), site_id, thread)
     return jsonify({"site": site_id, "thread": thread, "count": len(found),
-                    "comments": present.tree(_settings(), found)})
+                    "comments": present.tree(get_settings(), found)})
 
 
-@bp.get("/comments/<int:comment_id>")
+@bp.get(COMMENT_PATH)
 def get_comment(comment_id: int) -> Response:
     """Public once published; the author (X-Edit-Token) also sees status and reasons before that."""
     session = get_session()
     comment = comments.get_comment(session, comment_id)
     g.cors_site = comment.thread.site_id
-    is_author = comments.authorised(_settings(), comment, request.headers.get("X-Edit-Token"))
+    is_author = comments.authorised(get_settings(), comment, request.headers.get("X-Edit-Token"))
     if comment.status != Status.PUBLISHED.value and not is_author:
         raise NotFound("No such comment.")
-    body = present.public_comment(_settings(), comment)
+    body = present.public_comment(get_settings(), comment)
     if is_author:
         body.update(status=comment.status, reasons=comments.decision_reasons(session, comment.id))
     response = jsonify(body)
@@ -121,21 +120,20 @@ def get_comment(comment_id: int) -> Response:
     return response
 
 
-@bp.patch("/comments/<int:comment_id>")
+@bp.patch(COMMENT_PATH)
 def edit_comment(comment_id: int) -> Response:
     """Change the body inside the edit window; the comment is re-scored."""
     data = json_body()
-    comment = comments.edit_comment(current_app._get_current_object(), get_session(), comment_id,  # type: ignore[attr-defined]
-                                    request.headers.get("X-Edit-Token"), data)
+    comment = comments.edit_comment(get_settings(), get_session(), comment_id, request.headers.get("X-Edit-Token"),
+                                    data, score_enqueuer())
     g.cors_site = comment.thread.site_id
     return jsonify({"id": comment.id, "status": comment.status})
 
 
-@bp.delete("/comments/<int:comment_id>")
+@bp.delete(COMMENT_PATH)
 def delete_comment(comment_id: int) -> Response:
     """Delete one's own comment inside the edit window."""
-    comment = comments.delete_comment(current_app._get_current_object(), get_session(), comment_id,  # type: ignore[attr-defined]
-                                      request.headers.get("X-Edit-Token"))
+    comment = comments.delete_comment(get_settings(), get_session(), comment_id, request.headers.get("X-Edit-Token"))
     g.cors_site = comment.thread.site_id
     return jsonify({"id": comment.id, "status": comment.status})
 
@@ -144,7 +142,7 @@ def delete_comment(comment_id: int) -> Response:
 def form_token() -> tuple[Response, int, dict[str, str]]:
     """A signed, single-use token for one comment form on one page."""
     site_id, thread = _site_and_thread()
-    token = antibot.issue_form_token(_settings(), site_id, thread)
+    token = antibot.issue_form_token(get_settings(), site_id, thread)
     return jsonify({"form_token": token, "site": site_id, "thread": thread}), 200, {"Cache-Control": "no-store"}
 
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, abort, current_app, make_response, render_template, request
+from flask import Blueprint, Response, abort, make_response, render_template, request
 
 from moderation import antibot
 from moderation.db import get_session
+from moderation.extensions import get_settings
 from moderation.models import Site
 from moderation.services import comments, present, sites
-from moderation.settings import Settings
 
 bp = Blueprint("demo", __name__)
 
@@ -19,7 +19,8 @@ ARTICLES = {
     "artikel-1": {
         "kicker": "Ekonomi",
         "headline": "Harga Cabai Rawit di Pasar Induk Turun Jelang Musim Panen Raya",
-        "lead": "Pedagang di sejumlah pasar tradisional mencatat penurunan harga hingga 20 persen dalam sepekan terakhir.",
+        "lead": "Pedagang di sejumlah pasar tradisional mencatat penurunan harga hingga 20 persen "
+                "dalam sepekan terakhir.",
         "paragraphs": [
             "JAKARTA — Harga cabai rawit merah di Pasar Induk Kramat Jati turun dari Rp 68.000 menjadi "
             "Rp 54.000 per kilogram sejak awal pekan. Pasokan dari sentra produksi di Jawa Tengah dan "
@@ -45,7 +46,7 @@ DEFAULT_ARTICLE = {
 def _demo_site() -> Site:
     session = get_session()
     site = session.get(Site, sites.DEMO_SITE)
-    settings: Settings = current_app.extensions["settings"]
+    settings = get_settings()
     if site is None:
         if settings.env == "production":
             abort(404)  # production shows the demo only when someone created the demo site
@@ -59,11 +60,11 @@ def article(slug: str) -> Response:
     """A fake Indonesian news article whose comment section is served by this service."""
     if not SLUG_RE.match(slug):
         abort(404)
-    settings: Settings = current_app.extensions["settings"]
+    settings = get_settings()
     site = _demo_site()
     thread = f"{request.url_root}demo/{slug}"
     session = get_session()
-    comments.ensure_sites_synced(current_app, session)
+    sites.ensure_synced(session, settings)
     published = present.tree(settings, comments.published_in_thread(session, site.id, thread))
     html = render_template(
         "demo/article.html", article=ARTICLES.get(slug, DEFAULT_ARTICLE), slug=slug, site_id=site.id,

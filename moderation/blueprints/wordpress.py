@@ -8,17 +8,16 @@ from __future__ import annotations
 
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from flask import Blueprint, Response, current_app, make_response, redirect, render_template, request
-from sqlalchemy import select
+from flask import Blueprint, make_response, redirect, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Response as BaseResponse
 
 from moderation import schemas
 from moderation.blueprints.api import set_author_cookie
 from moderation.db import get_session
 from moderation.errors import APIError
-from moderation.extensions import get_redis
-from moderation.models import Site
-from moderation.services import comments
+from moderation.extensions import get_redis, get_settings, score_enqueuer
+from moderation.services import comments, sites
 from moderation.services.sites import origin_of, site_origins
 
 bp = Blueprint("wordpress", __name__)
@@ -34,8 +33,8 @@ def _page_url(thread: str) -> str | None:
 def _safe_back(site_id: str | None) -> str:
     """A back link only to a registered origin (no open redirect); else the browser's history."""
     referer = request.headers.get("Referer", "")
-    site = get_session().get(Site, site_id) if site_id else None
-    candidates = [site] if site is not None else list(get_session().scalars(select(Site)))
+    site = sites.cached_site(get_session(), site_id) if site_id else None
+    candidates = [site] if site is not None else sites.all_sites(get_session())
     if referer and any(origin_of(referer) in site_origins(s) for s in candidates):
         return referer
     return "javascript:history.back()"
@@ -67,7 +66,7 @@ def _too_large(_exc: RequestEntityTooLarge) -> tuple[str, int]:
 
 
 @bp.post("/wp-comments-post.php")
-def post_comment() -> Response:
+def post_comment() -> BaseResponse:
     """Same pipeline as the JSON API, then 303 back to the page at the comment's anchor."""
     form = request.form
     referer = request.headers.get("Referer", "")
@@ -85,9 +84,9 @@ def post_comment() -> Response:
     if not raw["site"] and not origin and referer:
         # No hidden `site` field and no Origin: the Referer's origin tells us which site.
         raw["site"] = _site_from_referer(referer)
-    result = comments.submit_comment(current_app._get_current_object(), get_session(), get_redis(), raw, meta)  # type: ignore[attr-defined]
+    result = comments.submit_comment(get_settings(), get_session(), get_redis(), raw, meta, score_enqueuer())
     page = _page_url(result.thread)
-    site = get_session().get(Site, result.site_id)
+    site = sites.cached_site(get_session(), result.site_id)
     if page and site is not None and origin_of(page) in site_origins(site):
         return set_author_cookie(redirect(_with_marker(page, result.id), code=303), result)
     return set_author_cookie(make_response(render_template("wp_thanks.html", comment_id=result.id)), result)
@@ -95,5 +94,5 @@ def post_comment() -> Response:
 
 def _site_from_referer(referer: str) -> str | None:
     origin = origin_of(referer)
-    matches = [s.id for s in get_session().scalars(select(Site)) if origin in site_origins(s)]
+    matches = [s.id for s in sites.all_sites(get_session()) if origin in site_origins(s)]
     return matches[0] if len(matches) == 1 else None

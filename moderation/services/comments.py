@@ -4,25 +4,24 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Mapping
+from typing import Any
 
-from flask import Flask
 from itsdangerous import BadSignature, URLSafeSerializer
 from redis import Redis
-from sqlalchemy import bindparam, delete, select, union_all
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from moderation import antibot, privacy, queue, schemas
+from moderation.db import insert_ignoring_conflicts
 from moderation.errors import APIError, Conflict, Forbidden, NotFound, ValidationFailed
 from moderation.models import AuditEntry, Author, Comment, Decision, OutboxMessage, Site, Status, Thread, utcnow
-from moderation.sanitize import count_links
+from moderation.sanitize import body_html, count_links
 from moderation.services import sites
 from moderation.settings import Settings
+from moderation.signals import Signals
 from moderation.webhooks import events as webhook_events
 
 DUPLICATE_MESSAGE = "Duplicate comment detected; it looks as though you've already said that!"
@@ -85,42 +84,37 @@ def _recognised(settings: Settings, cookie: str, site_id: str, author_id: int) -
 # Prebuilt statements for the submit path (bind parameters; no statement building per request).
 _THREAD = select(Thread).where(Thread.site_id == bindparam("site_id"), Thread.uri == bindparam("uri"))
 _AUTHOR = select(Author).where(Author.site_id == bindparam("site_id"), Author.email_bidx == bindparam("email_bidx"))
-_LIVE = (Comment.thread_id == bindparam("thread_id"), Comment.status != Status.DELETED.value)
-_DUPLICATE = union_all(
-    select(Comment.id).where(*_LIVE, Comment.body_hmac == bindparam("digest")),
-    select(Comment.id).where(*_LIVE, Comment.body_hmac.is_(None), Comment.body == bindparam("body")),
+_DUPLICATE = select(Comment.id).where(
+    Comment.thread_id == bindparam("thread_id"), Comment.status != Status.DELETED.value,
+    Comment.body_hmac == bindparam("digest"),
 ).limit(1)
 _LAST_BY_AUTHOR = (
-    select(Comment.created_at).where(Comment.author_id == bindparam("author_id"), Comment.created_at > bindparam("since"))
+    select(Comment.created_at)
+    .where(Comment.author_id == bindparam("author_id"), Comment.created_at > bindparam("since"))
     .order_by(Comment.created_at.desc()).limit(1)
 )
+_MARK_UNSENT = update(OutboxMessage).where(OutboxMessage.id == bindparam("mid")).values(published_at=None)
 
 
-def _insert_ignoring_duplicates(session: Session, model: type, values: Mapping[str, Any]) -> None:
-    """INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL): no SAVEPOINT, no IntegrityError."""
-    dialect = session.get_bind().dialect.name
-    insert = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}.get(dialect)
-    if insert is None:  # another backend: fall back to a savepoint around a plain insert
-        try:
-            with session.begin_nested():
-                session.add(model(**values))
-        except IntegrityError:
-            pass
-        return
-    session.execute(insert(model).values(**values).on_conflict_do_nothing())
+def _thread(session: Session, site_id: str, uri: str, title: str) -> Thread:
+    """The thread row, created on first use."""
+    params = {"site_id": site_id, "uri": uri}
+    row = session.scalars(_THREAD, params).first()
+    if row is None:
+        insert_ignoring_conflicts(session, Thread, {**params, "title": title})
+        row = session.scalars(_THREAD, params).one()
+    return row
 
 
-def _get_or_create(session: Session, model: type, lookup: Mapping[str, Any], **values: Any) -> Any:
-    """Find a row by its unique key or insert it; a concurrent insert of the same key is tolerated."""
-    stmt = {Thread: _THREAD, Author: _AUTHOR}.get(model)
-    params: Mapping[str, Any] = lookup
-    if stmt is None or set(lookup) != {"site_id", "uri" if model is Thread else "email_bidx"}:
-        stmt, params = select(model).filter_by(**lookup), {}
-    row = session.scalars(stmt, params).first()
-    if row is not None:
-        return row
-    _insert_ignoring_duplicates(session, model, {**lookup, **values})
-    return session.scalars(stmt, params).one()
+def _author(session: Session, settings: Settings, site_id: str, bidx: str, email: str) -> Author:
+    """The author row for this keyed email index, created (email encrypted) on first use."""
+    params = {"site_id": site_id, "email_bidx": bidx}
+    row = session.scalars(_AUTHOR, params).first()
+    if row is None:
+        email_enc = privacy.encrypt_email(settings, email, privacy.author_aad(site_id, bidx)) if email else b""
+        insert_ignoring_conflicts(session, Author, {**params, "email_enc": email_enc})
+        row = session.scalars(_AUTHOR, params).one()
+    return row
 
 
 def body_hmac(settings: Settings, body: str) -> str:
@@ -130,11 +124,9 @@ def body_hmac(settings: Settings, body: str) -> str:
 
 
 def _check_flood(session: Session, settings: Settings, author: Author | None, thread: Thread | None,
-                 body: str, digest: str) -> None:
+                 digest: str) -> None:
     if thread is not None:
-        # Two seeks on (thread_id, body_hmac): the hash, and rows from before migration 0002 (no
-        # hash, compared by body). A UNION, because SQLite would not use the index for an OR.
-        duplicate = session.scalar(_DUPLICATE, {"thread_id": thread.id, "digest": digest, "body": body})
+        duplicate = session.scalar(_DUPLICATE, {"thread_id": thread.id, "digest": digest})
         if duplicate is not None:
             raise Conflict(DUPLICATE_MESSAGE, {"body": "duplicate of an earlier comment on this page"})
     if settings.flood_seconds <= 0 or author is None or not author.email_bidx:
@@ -146,14 +138,29 @@ def _check_flood(session: Session, settings: Settings, author: Author | None, th
         raise TooFast("You are posting comments too quickly. Slow down.", retry_after=wait)
 
 
-def submit_comment(app: Flask, session: Session, redis: Redis, raw: Mapping[str, Any], meta: RequestMeta) -> Submitted:
-    """Validate, store (pending) with author and outbox row in one transaction, then enqueue.
+def text_signals(body: str, website: str) -> dict[str, Any]:
+    """Facts about the text as readers will see it: links in the sanitised HTML plus the website."""
+    return {"links": count_links(body_html(body), website), "website_given": bool(website), "body_chars": len(body)}
 
-    After that one commit the request writes nothing more: the outbox row stays open until the
-    worker's decision closes it, and the sweeper re-sends it if the broker send failed.
-    """
-    settings: Settings = app.extensions["settings"]
-    ensure_sites_synced(app, session)
+
+def _enqueue_committed(session: Session, message: OutboxMessage, enqueue: queue.Enqueue) -> None:
+    """Send after the commit; a failed send re-opens the outbox row for the sweeper."""
+    if not enqueue(message.comment_id):
+        session.execute(_MARK_UNSENT, {"mid": message.id})
+        session.commit()
+
+
+def _sent_outbox_row(comment_id: int) -> OutboxMessage:
+    # Written as sent because the request sends right after its commit; if that send fails the
+    # row is re-opened, and if the process dies in between, the comment stays pending and the
+    # sweeper re-sends it (moderation.services.outbox). No second write on the happy path.
+    return OutboxMessage(task=queue.SCORE_TASK, comment_id=comment_id, published_at=utcnow(), attempts=1)
+
+
+def submit_comment(settings: Settings, session: Session, redis: Redis, raw: Mapping[str, Any], meta: RequestMeta,
+                   enqueue: queue.Enqueue) -> Submitted:
+    """Validate, store (pending) with author and outbox row in one transaction, then enqueue."""
+    sites.ensure_synced(session, settings)
     site_errors: dict[str, str] = {}
     site: Site | None = None
     try:
@@ -166,13 +173,13 @@ def submit_comment(app: Flask, session: Session, redis: Redis, raw: Mapping[str,
         thread_uri = raw.get("thread")
         if isinstance(thread_uri, str) and (reason := sites.check_thread_url(site, thread_uri.strip())):
             site_errors["thread"] = reason
-    data: schemas.CommentIn = schemas.parse(schemas.CommentIn, raw, policy, site_errors)
+    data = schemas.parse(schemas.CommentIn, raw, policy, site_errors)
     assert site is not None  # resolve_site either found one or put its error in site_errors
 
     thread = session.scalars(_THREAD, {"site_id": site.id, "uri": data.thread}).first()
     parent_id = None
     if data.parent is not None:
-        parent = session.get(Comment, data.parent)
+        parent = session.get(Comment, data.parent) if data.parent <= MAX_ID else None
         if parent is None or thread is None or parent.thread_id != thread.id or parent.status != Status.PUBLISHED.value:
             raise ValidationFailed("Please correct the fields listed.",
                                    {"parent": "not a published comment on this page"})
@@ -180,47 +187,38 @@ def submit_comment(app: Flask, session: Session, redis: Redis, raw: Mapping[str,
     bidx = privacy.blind_index(settings, data.email) if data.email else ""
     author = session.scalars(_AUTHOR, {"site_id": site.id, "email_bidx": bidx}).first()
     digest = body_hmac(settings, data.body)
-    _check_flood(session, settings, author, thread, data.body, digest)
+    _check_flood(session, settings, author, thread, digest)
 
-    signals = antibot.check_submission(settings, redis, token=data.form_token, honeypot=data.homepage,
-                                       site_id=site.id, thread=data.thread)
-    signals.update(links=count_links(data.body, data.website), website_given=bool(data.website),
-                   body_chars=len(data.body))
+    bot = antibot.check_submission(settings, redis, token=data.form_token, honeypot=data.homepage,
+                                   site_id=site.id, thread=data.thread)
     if thread is None:
-        thread = _get_or_create(session, Thread, {"site_id": site.id, "uri": data.thread}, title=data.title)
+        thread = _thread(session, site.id, data.thread, data.title)
     elif data.title and not thread.title:
         thread.title = data.title
     if author is None:
-        email_enc = privacy.encrypt_email(settings, data.email, privacy.author_aad(site.id, bidx)) if data.email else b""
-        author = _get_or_create(session, Author, {"site_id": site.id, "email_bidx": bidx}, email_enc=email_enc)
-    signals["new_author"] = author.published_count == 0
-    # Typing someone's name and email is not enough to skip a first-time hold: the browser must
-    # also carry the signed cookie set when that author commented before.
-    signals["author_recognised"] = _recognised(settings, meta.author_cookie, site.id, author.id)
+        author = _author(session, settings, site.id, bidx, data.email)
+    signals = bot.model_copy(update={
+        **text_signals(data.body, data.website),
+        "new_author": author.published_count == 0,
+        # Typing someone's name and email is not enough to skip a first-time hold: the browser
+        # must also carry the signed cookie set when that author commented before.
+        "author_recognised": _recognised(settings, meta.author_cookie, site.id, author.id),
+    })
     token = secrets.token_urlsafe(24)
     comment = Comment(thread_id=thread.id, parent_id=parent_id, author_id=author.id, name=data.name,
                       website=data.website, body=data.body, body_hmac=digest, status=Status.PENDING.value,
-                      ip_prefix=privacy.truncate_ip(meta.ip), signals=signals,
+                      ip_prefix=privacy.truncate_ip(meta.ip), signals=signals.to_json(),
                       edit_token_hash=_token_hash(settings, token),
                       notify_replies=bool(data.notify_replies and data.email))
     session.add(comment)
     session.flush()
-    message = OutboxMessage(task=queue.SCORE_TASK, comment_id=comment.id)
+    message = _sent_outbox_row(comment.id)
     session.add(message)
     webhook_events.record(session, "comment.created", comment.id, actor="author", settings=settings)
     session.commit()
-    queue.send_score(app, comment.id)
+    _enqueue_committed(session, message, enqueue)
     cookie = _cookie_serializer(settings).dumps({"s": site.id, "a": author.id}) if bidx else ""
     return Submitted(id=comment.id, site_id=site.id, thread=data.thread, edit_token=token, author_cookie=cookie)
-
-
-def ensure_sites_synced(app: Flask, session: Session) -> None:
-    """Copy TOML-defined sites into the database once per process (lazily, not at import)."""
-    if app.extensions.get("sites_synced"):
-        return
-    sites.sync_sites(session, app.extensions["settings"])
-    session.commit()
-    app.extensions["sites_synced"] = True
 
 
 def authorised(settings: Settings, comment: Comment, token: str | None) -> bool:
@@ -235,49 +233,51 @@ def _editable(settings: Settings, session: Session, comment: Comment, token: str
         raise Forbidden("A valid X-Edit-Token header is required to change this comment.")
     if comment.status == Status.DELETED.value:
         raise NotFound("This comment was deleted.")
-    window = sites.policy_for(settings, session.get(Site, comment.thread.site_id)).edit_window_minutes
+    window = sites.policy_for(settings, sites.cached_site(session, comment.thread.site_id)).edit_window_minutes
     if utcnow() - comment.created_at > timedelta(minutes=window):
         raise Forbidden(f"The edit window has closed: comments can be changed for {window} minutes after posting.")
 
 
+MAX_ID = 2**63 - 1  # the largest id SQL stores; anything above cannot exist
+
+
 def get_comment(session: Session, comment_id: int) -> Comment:
     """The comment or NotFound."""
-    comment = session.get(Comment, comment_id)
+    comment = session.get(Comment, comment_id) if 0 < comment_id <= MAX_ID else None
     if comment is None:
         raise NotFound("No such comment.")
     return comment
 
 
-def edit_comment(app: Flask, session: Session, comment_id: int, token: str | None, raw: Mapping[str, Any]) -> Comment:
+def edit_comment(settings: Settings, session: Session, comment_id: int, token: str | None, raw: Mapping[str, Any],
+                 enqueue: queue.Enqueue) -> Comment:
     """Replace the body within the edit window; the comment goes back to pending and is re-scored."""
-    settings: Settings = app.extensions["settings"]
     comment = get_comment(session, comment_id)
     _editable(settings, session, comment, token)
-    policy = sites.policy_for(settings, session.get(Site, comment.thread.site_id))
-    data: schemas.EditIn = schemas.parse(schemas.EditIn, raw, policy)
+    policy = sites.policy_for(settings, sites.cached_site(session, comment.thread.site_id))
+    data = schemas.parse(schemas.EditIn, raw, policy)
     previous = comment.status
     comment.body = data.body
     comment.body_hmac = body_hmac(settings, data.body)
     comment.status = Status.PENDING.value
     comment.score_attempts = 0
     comment.decided_at = None
-    comment.signals = {**comment.signals, "links": count_links(data.body, comment.website),
-                       "body_chars": len(data.body), "edited": True}
+    old = Signals.from_json(comment.signals)
+    comment.signals = old.model_copy(update={**text_signals(data.body, comment.website), "edited": True}).to_json()
     # The old decision judged the old text; removing it lets the idempotent scorer decide again.
     session.execute(delete(Decision).where(Decision.comment_id == comment.id))
     session.add(AuditEntry(comment_id=comment.id, actor="author", from_status=previous,
                            to_status=Status.PENDING.value, reason="edited by author"))
-    message = OutboxMessage(task=queue.SCORE_TASK, comment_id=comment.id)
+    message = _sent_outbox_row(comment.id)
     session.add(message)
     webhook_events.record(session, "comment.edited", comment.id, actor="author", settings=settings)
     session.commit()
-    queue.send_score(app, comment.id)
+    _enqueue_committed(session, message, enqueue)
     return comment
 
 
-def delete_comment(app: Flask, session: Session, comment_id: int, token: str | None) -> Comment:
+def delete_comment(settings: Settings, session: Session, comment_id: int, token: str | None) -> Comment:
     """The author deletes their comment within the edit window (status deleted, audit row)."""
-    settings: Settings = app.extensions["settings"]
     comment = get_comment(session, comment_id)
     _editable(settings, session, comment, token)
     session.add(AuditEntry(comment_id=comment.id, actor="author", from_status=comment.status,

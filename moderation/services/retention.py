@@ -1,14 +1,15 @@
-"""Retention (P6): clear raw request data and delete unapproved spam after `raw_data_retention_days`.
+"""Retention: clear raw request data and delete unapproved spam after `raw_data_retention_days`.
 
 What the daily purge does to a comment created more than N days ago:
 
 - Decided comments (any status but `pending`) lose their truncated IP (`ip_prefix` becomes "") and
-  every signal not in KEPT_SIGNALS. Kept are the facts a moderator or an audit needs to understand
-  the decision: the bot verdicts (form token outcome, honeypot, too fast, invalid token) and facts
+  every signal not retained. Kept are the facts a moderator or an audit needs to understand the
+  decision: the bot verdicts (form token outcome, honeypot, too fast, invalid token) and facts
   derived from the text (link count, length, website given, edited, new author). Cleared are the
   request-derived details that profile a person: `fill_seconds` (typing time), `author_recognised`
-  (ties the comment to a browser cookie) and any key not listed, so a signal added later is
-  purged unless someone decides to keep it. `raw_purged_at` marks the row, making reruns no-ops.
+  (ties the comment to a browser cookie) and any field not in `moderation.signals.RETAINED_FIELDS`,
+  so a signal added later is purged unless someone decides to keep it. `raw_purged_at` marks the
+  row, making reruns no-ops.
   Pending comments are left alone: the scorer still needs their signals (the sweeper holds them
   long before N days anyway).
 - Comments in status `spam` whose creation *and* last change are older than N days are deleted
@@ -24,24 +25,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, delete, exists, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from moderation.models import AuditEntry, Comment, Decision, OutboxMessage, Status, utcnow
+from moderation.models import AuditEntry, Comment, Decision, OutboxMessage, Status, table_of, utcnow
 from moderation.settings import Settings
+from moderation.signals import RETAINED_FIELDS
 
 log = logging.getLogger("moderation.retention")
 
 BATCH = 500
 
-# Signals kept after the retention period: decision and audit facts, none of them personal.
-KEPT_SIGNALS = frozenset({
-    "form_token", "form_token_invalid", "form_token_unverified", "bot_too_fast", "honeypot",
-    # aliases the policy accepts for the same bot facts (moderation.policy.BOT_SIGNALS)
-    "too_fast", "bot_honeypot", "invalid_form_token", "bot_invalid_token",
-    "links", "website_given", "body_chars", "new_author", "edited",
-})
-
-_comments = Comment.__table__
+_comments = table_of(Comment)
 _SCRUB = (
     update(_comments)
     .where(_comments.c.id == bindparam("cid"))
@@ -61,7 +55,7 @@ class RetentionResult:
 
 def kept_signals(signals: dict[str, Any] | None) -> dict[str, Any]:
     """The signals that survive the retention period."""
-    return {key: value for key, value in (signals or {}).items() if key in KEPT_SIGNALS}
+    return {key: value for key, value in (signals or {}).items() if key in RETAINED_FIELDS}
 
 
 def cutoff(settings: Settings, now: datetime | None = None) -> datetime:
@@ -104,11 +98,12 @@ def _delete_spam(session: Session, before: datetime) -> int:
         done += len(ids)
 
 
-def purge(session: Session, settings: Settings, now: datetime | None = None) -> RetentionResult:
-    """Clear raw request data of old comments and delete old spam; idempotent."""
+def purge(sessions: sessionmaker[Session], settings: Settings, now: datetime | None = None) -> RetentionResult:
+    """Clear raw request data of old comments and delete old spam, in committed batches; idempotent."""
     now = now or utcnow()
     before = cutoff(settings, now)
-    result = RetentionResult(scrubbed=_scrub(session, before, now), deleted=_delete_spam(session, before))
+    with sessions() as session:
+        result = RetentionResult(scrubbed=_scrub(session, before, now), deleted=_delete_spam(session, before))
     if result.scrubbed or result.deleted:
         log.info("retention purge: %s comments cleared of raw data, %s spam comments deleted",
                  result.scrubbed, result.deleted)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 
 from moderation.errors import Forbidden, ValidationFailed
 from moderation.models import Site
-from moderation.settings import PolicySettings, Settings
+from moderation.settings import PolicySettings, Settings, deep_merge
 
 DEMO_SITE = "demo"
 
@@ -56,6 +56,19 @@ def sync_sites(session: Session, settings: Settings) -> None:
     forget_sites()
 
 
+_synced: dict[tuple[int, int], Settings] = {}
+
+
+def ensure_synced(session: Session, settings: Settings) -> None:
+    """Copy the TOML-defined sites into this database once per process and settings (committed)."""
+    key = (id(settings), id(session.get_bind()))
+    if _synced.get(key) is settings:  # the stored reference keeps id(settings) unique
+        return
+    sync_sites(session, settings)
+    session.commit()
+    _synced[key] = settings
+
+
 def service_origins(settings: Settings) -> list[str]:
     """The service's own address(es): public_url, else http://host:port (plus its loopback twin)."""
     if settings.public_url:
@@ -80,14 +93,6 @@ def ensure_demo_site(session: Session, settings: Settings) -> Site:
     return site
 
 
-def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in extra.items():
-        both_dicts = isinstance(value, dict) and isinstance(merged.get(key), dict)
-        merged[key] = _merge(merged[key], value) if both_dicts else value
-    return merged
-
-
 _policies: dict[tuple[int, str, str], tuple[Settings, PolicySettings]] = {}
 
 
@@ -101,9 +106,9 @@ def policy_for(settings: Settings, site: Site | str | None) -> PolicySettings:
         return hit[1]
     merged: dict[str, Any] = settings.policy.model_dump()
     if site_id and site_id in settings.sites:
-        merged = _merge(merged, settings.sites[site_id].policy)
+        merged = deep_merge(merged, settings.sites[site_id].policy)
     if overrides:
-        merged = _merge(merged, overrides)
+        merged = deep_merge(merged, overrides)
     result = PolicySettings.model_validate(merged)
     if len(_policies) > 256:
         _policies.clear()
@@ -112,7 +117,7 @@ def policy_for(settings: Settings, site: Site | str | None) -> PolicySettings:
 
 
 SITE_CACHE_SECONDS = 30.0
-_snapshots: "weakref.WeakKeyDictionary[Engine, tuple[float, dict[str, Site]]]" = weakref.WeakKeyDictionary()
+_snapshots: weakref.WeakKeyDictionary[Engine, tuple[float, dict[str, Site]]] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
 
@@ -131,7 +136,7 @@ def _detached_copy(row: Site) -> Site:
 
 def _cached_sites(session: Session) -> dict[str, Site]:
     """id -> detached copy of every site, reloaded after SITE_CACHE_SECONDS."""
-    engine = session.get_bind()
+    engine = session.get_bind().engine
     with _lock:
         entry = _snapshots.get(engine)
     if entry is not None and time.monotonic() - entry[0] < SITE_CACHE_SECONDS:
@@ -147,6 +152,11 @@ def _attach(session: Session, cached: Site) -> Site:
     site = session.merge(cached, load=False)
     session.info.setdefault("sites_pinned", []).append(site)  # the identity map only holds weak refs
     return site
+
+
+def all_sites(session: Session) -> list[Site]:
+    """Detached copies of every site from the snapshot (read-only use)."""
+    return list(_cached_sites(session).values())
 
 
 def cached_site(session: Session, site_id: str) -> Site | None:

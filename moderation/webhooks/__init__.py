@@ -18,7 +18,7 @@ from flask import Flask
 from moderation.settings import Settings
 from moderation.webhooks.dispatch import DELIVER_TASK, PURGE_TASK, QUEUE, SWEEP_TASK
 
-__all__ = ["init_app", "task_routes", "task_annotations", "beat_schedule", "QUEUE", "DELIVER_TASK", "SWEEP_TASK"]
+__all__ = ["DELIVER_TASK", "QUEUE", "SWEEP_TASK", "beat_schedule", "init_app", "task_annotations", "task_routes"]
 
 
 def init_app(app: Flask, settings: Settings) -> None:
@@ -29,9 +29,11 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.register_blueprint(views.bp)
 
 
-def task_routes() -> dict[str, dict[str, str]]:
-    """Webhook tasks go to their own queue, so a slow receiver never delays scoring."""
-    return {task: {"queue": QUEUE} for task in (DELIVER_TASK, SWEEP_TASK, PURGE_TASK)}
+def task_routes(maintenance_queue: str) -> dict[str, dict[str, str]]:
+    """Deliveries have their own queue, so a slow receiver never delays scoring; sweep and purge
+    go with the other maintenance jobs."""
+    return {DELIVER_TASK: {"queue": QUEUE}, SWEEP_TASK: {"queue": maintenance_queue},
+            PURGE_TASK: {"queue": maintenance_queue}}
 
 
 def task_annotations(settings: Settings) -> dict[str, dict[str, float]]:

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from moderation.db import session_scope
 from moderation.errors import APIError
+from moderation.extensions import get_sessionmaker, get_settings
 from moderation.settings import Settings
 from moderation.webhooks import delivery, endpoints
 
@@ -20,7 +21,7 @@ OPTION_NAMES = {"url": "URL", "events": "--events", "secret": "--secret", "site"
 
 
 def _settings() -> Settings:
-    return current_app.extensions["settings"]
+    return get_settings()
 
 
 def _fail(exc: APIError) -> click.ClickException:
@@ -67,7 +68,8 @@ def add(site: str, url: str, events: str, author_contact: bool, secret: str | No
 def list_endpoints(site: str | None, as_json: bool) -> None:
     """Endpoints with their state; disabled ones say why."""
     with session_scope(current_app) as session:
-        rows = [endpoints.summary(e, endpoints.delivery_counts(session, e.id)) for e in endpoints.listing(session, site)]
+        rows = [endpoints.summary(e, endpoints.delivery_counts(session, e.id))
+                for e in endpoints.listing(session, site)]
     if as_json:
         for row in rows:
             _echo_json(row)
@@ -106,7 +108,8 @@ def update(endpoint_id: int, url: str | None, events: str | None, author_contact
 @group.command("rotate")
 @click.argument("endpoint_id", type=int)
 @click.option("--secret", default=None, help="a whsec_ secret of your own (default: a new random one)")
-@click.option("--overlap-hours", type=float, default=None, help="sign with both secrets this long (default from settings)")
+@click.option("--overlap-hours", type=float, default=None,
+              help="sign with both secrets this long (default: webhook_rotation_overlap_hours)")
 @with_appcontext
 def rotate(endpoint_id: int, secret: str | None, overlap_hours: float | None) -> None:
     """New secret; both are signed with during the overlap. Prints {"id", "secret", "old_secret_until"}."""
@@ -157,7 +160,7 @@ def test(endpoint_id: int) -> None:
             delivery_id = endpoints.create_test_delivery(session, endpoint_id)
     except APIError as exc:
         raise _fail(exc) from None
-    session = app.extensions["db_sessionmaker"]()
+    session = get_sessionmaker(app)()
     try:
         outcome = delivery.attempt(session, settings, delivery_id)
         log = endpoints.attempt_log(session, endpoint_id, limit=1)[0]

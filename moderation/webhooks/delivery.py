@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
-from moderation.models import utcnow
+from moderation.models import table_of, utcnow
 from moderation.settings import Settings
 from moderation.webhooks import dispatch, endpoints, mail, payloads, sender, signing
 from moderation.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookMessage
@@ -28,7 +28,7 @@ log = logging.getLogger("moderation.webhooks")
 LEASE_MARGIN_SECONDS = 10.0
 SWEEP_BATCH = 500
 
-_deliveries = WebhookDelivery.__table__
+_deliveries = table_of(WebhookDelivery)
 _CLAIM = (
     update(_deliveries)
     .where(_deliveries.c.id == bindparam("did"), _deliveries.c.status == "pending",

@@ -96,7 +96,8 @@ def _fields(session: Session, settings: Settings, url: Any = None, events: Any =
 
 
 def create(session: Session, settings: Settings, site_id: str, url: str, events: Any, *,
-           author_contact: bool = False, secret: str | None = None, description: str = "") -> tuple[WebhookEndpoint, str]:
+           author_contact: bool = False, secret: str | None = None,
+           description: str = "") -> tuple[WebhookEndpoint, str]:
     """A new enabled endpoint and its secret in clear (shown once, stored encrypted)."""
     errors, checked = _fields(session, settings, url=url, events=events, site_id=site_id)
     if not isinstance(description, str) or len(description) > 200:
@@ -256,12 +257,13 @@ def summary(endpoint: WebhookEndpoint, counts: dict[str, int] | None = None) -> 
 
 def delivery_counts(session: Session, endpoint_id: int) -> dict[str, int]:
     """How many deliveries of the endpoint are pending, delivered and failed."""
-    rows = session.execute(select(WebhookDelivery.status, func.count()).where(WebhookDelivery.endpoint_id == endpoint_id)
-                           .group_by(WebhookDelivery.status))
-    return {status: count for status, count in rows}
+    rows = session.execute(select(WebhookDelivery.status, func.count())
+                           .where(WebhookDelivery.endpoint_id == endpoint_id).group_by(WebhookDelivery.status))
+    return dict(rows.tuples().all())
 
 
-def attempt_log(session: Session, endpoint_id: int, limit: int = 50, only: Sequence[str] | None = None) -> list[dict[str, Any]]:
+def attempt_log(session: Session, endpoint_id: int, limit: int = 50,
+                only: Sequence[str] | None = None) -> list[dict[str, Any]]:
     """The newest attempts of an endpoint: event, webhook-id, attempt, time, status, body, duration, error."""
     query = (select(WebhookAttempt, WebhookDelivery, WebhookMessage)
              .join(WebhookDelivery, WebhookAttempt.delivery_id == WebhookDelivery.id)

@@ -29,7 +29,7 @@ QUEUE_GRACE = timedelta(seconds=30)
 def comment_info(comment: Comment, decision: Decision | None) -> payloads.CommentInfo:
     """The payload view of a comment (no email, IP or blind index)."""
     return payloads.CommentInfo(
-        id=comment.id, parent=comment.parent_id, status=comment.status, name=comment.name,  # type: ignore[arg-type]
+        id=comment.id, parent=comment.parent_id, status=comment.status, name=comment.name,
         created_at=comment.created_at, updated_at=comment.updated_at, decided_at=comment.decided_at,
         reasons=list(decision.reasons) if decision else [],
         model_version=(decision.model_version or None) if decision else None,
@@ -110,7 +110,7 @@ def record(session: Session, event_type: str, comment_id: int, *, actor: str = "
     if endpoints or recipient is not None:
         data = payloads.EventData(
             site=site_id, thread=payloads.ThreadInfo(id=thread.id, uri=thread.uri, title=thread.title or ""),
-            comment=comment_info(comment, decision), actor=actor,  # type: ignore[arg-type]
+            comment=comment_info(comment, decision), actor=actor,
             report=payloads.ReportInfo(**report) if report is not None else None,
         )
         body = payloads.event(event_type, now, data)
@@ -141,7 +141,7 @@ def _record_reply(session: Session, settings: Settings | None, reply: Comment, r
     data = payloads.EventData(
         site=thread.site_id, thread=payloads.ThreadInfo(id=thread.id, uri=thread.uri, title=thread.title or ""),
         comment=comment_info(parent, parent_decision), reply=comment_info(reply, reply_decision),
-        actor=actor,  # type: ignore[arg-type]
+        actor=actor,
     )
     body = payloads.event("comment.replied", now, data)
     return _write(session, settings, "comment.replied", thread.site_id, parent.id, reply.id, body, endpoints,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Any
@@ -145,15 +145,17 @@ def prepare(session: Session, settings: Settings, delivery: Any) -> Prepared:
 def send(settings: Settings, prepared: Prepared) -> Result:
     """Hand one mail to the SMTP server; 5xx answers are permanent, connection trouble is retried."""
     started = time.monotonic()
-
-    def done(**fields: Any) -> Result:
-        return Result(duration_ms=int((time.monotonic() - started) * 1000), **fields)
-
     if prepared.message is None:
-        return done(error=f"not sent: {prepared.error}", permanent=True)
+        result = Result(error=f"not sent: {prepared.error}", permanent=True)
+    elif not settings.notifications.smtp_host:
+        result = Result(error="not sent: notifications.smtp_host is not set", permanent=True)
+    else:
+        result = _converse(settings, prepared.message)
+    return replace(result, duration_ms=int((time.monotonic() - started) * 1000))
+
+
+def _converse(settings: Settings, message: EmailMessage) -> Result:
     config = settings.notifications
-    if not config.smtp_host:
-        return done(error="not sent: notifications.smtp_host is not set", permanent=True)
     try:
         smtp_class = smtplib.SMTP_SSL if config.smtp_security == "tls" else smtplib.SMTP
         with smtp_class(config.smtp_host, config.smtp_port, timeout=config.timeout_seconds) as smtp:
@@ -161,14 +163,15 @@ def send(settings: Settings, prepared: Prepared) -> Result:
                 smtp.starttls(context=ssl.create_default_context())
             if config.smtp_username:
                 smtp.login(config.smtp_username, settings.secrets.smtp_password)
-            refused = smtp.send_message(prepared.message)
+            refused = smtp.send_message(message)
     except smtplib.SMTPRecipientsRefused as exc:
         code, reply = next(iter(exc.recipients.values()))
-        return done(status=code, body=reply, error="recipient refused", permanent=code >= 500)
+        return Result(status=code, body=reply, error="recipient refused", permanent=code >= 500)
     except smtplib.SMTPResponseException as exc:
-        return done(status=exc.smtp_code, body=exc.smtp_error, error="SMTP error", permanent=exc.smtp_code >= 500)
+        reply = exc.smtp_error if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error).encode()
+        return Result(status=exc.smtp_code, body=reply, error="SMTP error", permanent=exc.smtp_code >= 500)
     except (smtplib.SMTPException, OSError) as exc:
-        return done(error=f"{type(exc).__name__}: {exc}"[:500])
+        return Result(error=f"{type(exc).__name__}: {exc}"[:500])
     if refused:
-        return done(status=550, error="recipient refused", permanent=True)
-    return done(status=250, body=b"accepted")
+        return Result(status=550, error="recipient refused", permanent=True)
+    return Result(status=250, body=b"accepted")

@@ -67,7 +67,8 @@ class WebhookDelivery(Base):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("webhook_messages.id", ondelete="CASCADE"))
-    endpoint_id: Mapped[int | None] = mapped_column(ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), default=None)
+    endpoint_id: Mapped[int | None] = mapped_column(ForeignKey("webhook_endpoints.id", ondelete="CASCADE"),
+                                                    default=None)
     recipient_author_id: Mapped[int | None] = mapped_column(ForeignKey("authors.id"), default=None)
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, delivered, failed
     attempts: Mapped[int] = mapped_column(default=0)  # in the current run of the schedule

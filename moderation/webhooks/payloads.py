@@ -6,7 +6,7 @@ worker, only for endpoints granted author_contact, and never stored.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -96,13 +96,13 @@ def iso(value: datetime | None) -> str | None:
     if value is None:
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def event(event_type: str, timestamp: datetime, data: EventData | dict[str, Any]) -> dict[str, Any]:
     """A validated payload as plain JSON data (what is stored and, with the email rule, sent)."""
-    body = WebhookEvent(type=event_type, timestamp=timestamp, data=data)  # type: ignore[arg-type]
+    body = WebhookEvent(type=event_type, timestamp=timestamp, data=data)
     dumped = body.model_dump(mode="json", exclude_none=False)
     dumped["timestamp"] = iso(timestamp)
     if isinstance(data, EventData):

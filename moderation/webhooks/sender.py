@@ -6,6 +6,7 @@ socket at the deadline, so a receiver that drips bytes cannot hold the worker lo
 """
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import ipaddress
 import socket
@@ -13,7 +14,7 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from urllib3.connection import HTTPConnection, HTTPSConnection
 
@@ -54,7 +55,7 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
+        when = when.replace(tzinfo=UTC)
     now = time.time() if now is None else now
     return max(0.0, when.timestamp() - now)
 
@@ -113,12 +114,10 @@ def post(url: str, body: bytes, headers: Mapping[str, str], settings: Settings,
 def _abort(conn: HTTPConnection) -> None:
     sock = conn.sock
     if sock is not None:
-        try:
+        with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
 
 def utc_timestamp() -> int:
     """The `webhook-timestamp` of an attempt: integer Unix seconds now."""
-    return int(datetime.now(timezone.utc).timestamp())
+    return int(datetime.now(UTC).timestamp())

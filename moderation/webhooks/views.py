@@ -1,18 +1,14 @@
 """The unsubscribe link of notification mails (RFC 8058 one-click: POST unsubscribes, GET asks first)."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 
 from moderation.db import get_session
+from moderation.extensions import get_settings as _settings
 from moderation.models import Author, utcnow
-from moderation.settings import Settings
 from moderation.webhooks import mail
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
-
-
-def _settings() -> Settings:
-    return current_app.extensions["settings"]
 
 
 @bp.get("/unsubscribe/<token>")

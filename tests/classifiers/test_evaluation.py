@@ -9,11 +9,11 @@ import zlib
 import numpy as np
 import pytest
 
-from classifiers import evaluation, evaluation_loso, evaluation_metrics as em
+from classifiers import evaluation, evaluation_loso
+from classifiers import evaluation_metrics as em
 from classifiers.datasets import Example
 from classifiers.evaluation_suites import as_records, bias_table, pass_rates, run_functional
 from classifiers.functional_cases import CASES, FUNCTIONALITIES
-
 
 # --- metric helpers -------------------------------------------------------------------------
 
@@ -162,7 +162,7 @@ def test_run_loso_rows_for_every_source_ours_and_baseline():
 
 
 def test_functional_runner_and_pass_rates():
-    results = run_functional(StandIn().score_many, {h: 0.5 for h in evaluation.HEADS})
+    results = run_functional(StandIn().score_many, dict.fromkeys(evaluation.HEADS, 0.5))
     assert len(results) == len(CASES)
     rates = pass_rates(results)
     assert set(f for f, _ in rates) == {*FUNCTIONALITIES, "all"}

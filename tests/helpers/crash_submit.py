@@ -1,6 +1,6 @@
 """`python -m tests.helpers.crash_submit`: submit one comment, then die between commit and publish.
 
-C5(c) fault: the web process commits the comment and its outbox row, and is killed (`os._exit(1)`,
+The web process commits the comment and its outbox row, and is killed (`os._exit(1)`,
 no cleanup, no exception handlers) before it hands the task to the broker. The settings come from
 MODERATION_CONFIG, as for a real web node. The committed comment id is printed before dying.
 """
@@ -9,13 +9,13 @@ from __future__ import annotations
 import os
 import sys
 
-from flask import Flask
+from celery import Celery
 
 from moderation import create_app, queue
 from tests.helpers.stack import SITE_ORIGIN, THREAD
 
 
-def _die_before_publish(_app: Flask, comment_id: int) -> bool:
+def _die_before_publish(_celery: Celery, comment_id: int) -> bool:
     sys.stdout.write(f"{comment_id}\n")
     sys.stdout.flush()
     os._exit(1)
@@ -23,7 +23,7 @@ def _die_before_publish(_app: Flask, comment_id: int) -> bool:
 
 def main() -> None:
     """Post one comment through the public API with the broker send replaced by a crash."""
-    queue.send_score = _die_before_publish  # comments.submit_comment calls queue.send_score after commit
+    queue.send_score = _die_before_publish  # the view's enqueue callable calls queue.send_score after commit
     client = create_app().test_client()
     headers = {"Origin": SITE_ORIGIN}
     token = client.get("/api/v1/form-token", query_string={"thread": THREAD}, headers=headers).get_json()

@@ -8,14 +8,22 @@ class FakeModel:
     """Scores by keywords so tests read like the policy."""
 
     version = "fake-1"
-    thresholds: dict[str, Any] = {}
+    # Operating points as a trained artifact carries them.
+    thresholds: dict[str, dict[str, float]] = {
+        "toxicity": {"hold": 0.65, "reject": 0.9},
+        "identity_hate": {"hold": 0.45, "reject": 0.99},
+        "spam": {"hold": 0.5, "reject": 0.9},
+        "gambling_promo": {"hold": 0.5, "reject": 0.9},
+    }
 
     def __init__(self) -> None:
         self.calls = 0
         self.fail_with: list[BaseException] = []
+        self.metadata: list[dict[str, Any]] = []
 
     def score(self, text: str, **metadata: Any) -> dict[str, Any]:
         self.calls += 1
+        self.metadata.append(metadata)
         if self.fail_with:
             raise self.fail_with.pop(0)
         lowered = text.lower()
@@ -28,5 +36,8 @@ class FakeModel:
             "model_version": self.version,
         }
 
-    def explain(self, text: str, top_k: int = 5) -> dict[str, list[dict[str, Any]]]:
-        return {"toxicity": [{"feature": "goblok", "contribution": 1.5}]}
+    def explain(self, text: str, top_k: int = 5, **metadata: Any) -> dict[str, list[dict[str, Any]]]:
+        explained = [{"feature": "goblok", "contribution": 1.5}]
+        if metadata.get("website"):
+            explained.append({"feature": "meta:website", "contribution": 0.5})
+        return {"toxicity": explained}

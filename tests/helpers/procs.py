@@ -69,7 +69,7 @@ class RedisServer:
     def client(self) -> Redis:
         return Redis.from_url(self.url, socket_connect_timeout=1)
 
-    def start(self) -> "RedisServer":
+    def start(self) -> RedisServer:
         self.workdir.mkdir(parents=True, exist_ok=True)
         binary = shutil.which("redis-server")
         assert binary, "redis-server is not installed"
@@ -143,7 +143,7 @@ class Worker:
             env["MODERATION_TEST_HOOKS_DIR"] = str(self.hooks_dir)
         return env
 
-    def start(self, wait: bool = True) -> "Worker":
+    def start(self, wait: bool = True) -> Worker:
         with self.log_path.open("ab") as out:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", self.app_module, "worker", "-Q", "scoring",

@@ -6,7 +6,6 @@ released), "garbage" (bytes that are not HTTP), "huge" (200 with a 100 MB body, 
 """
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -46,7 +45,7 @@ class Receiver:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/hook"
 
-    def start(self) -> "Receiver":
+    def start(self) -> Receiver:
         self.thread.start()
         return self
 
@@ -68,7 +67,7 @@ class Receiver:
             def log_message(self, *_: Any) -> None:  # keep test output quiet
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 seen = Seen(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
                 with receiver.lock:
@@ -109,7 +108,7 @@ class Receiver:
                 try:
                     for _ in range(1600):
                         self.wfile.write(chunk)
-                except (BrokenPipeError, ConnectionResetError, socket.timeout):
+                except (TimeoutError, BrokenPipeError, ConnectionResetError):
                     pass
                 self.close_connection = True
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from moderation import policy
 from moderation.db import session_scope
-from moderation.models import Site
+from moderation.models import Comment, Site, Status
 from moderation.services import decisions
 from moderation.webhooks import delivery, dispatch, endpoints
 from moderation.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookMessage
@@ -64,8 +64,10 @@ def add_endpoint(app: Flask, url: str, events: str = "comment.published,comment.
 
 
 def decide(app: Flask, comment_id: int, status: str = "published", reasons: list[str] | None = None) -> bool:
+    """Record a decision the way the worker does (the caller's transaction, committed here)."""
     with session_scope(app) as session:
-        return decisions.record_decision(session, comment_id, policy.Decision(status, reasons or []),
+        body_hmac = session.get(Comment, comment_id).body_hmac
+        return decisions.record_decision(session, comment_id, body_hmac, policy.Decision(Status(status), reasons or []),
                                          decisions.Outcome(model_version="test-1", language="id"))
 
 
@@ -81,5 +83,15 @@ def endpoint(app: Flask, endpoint_id: int) -> WebhookEndpoint:
     return rows(app, WebhookEndpoint, id=endpoint_id)[0]
 
 
-__all__ = ["FAST", "InlineQueue", "inline", "add_endpoint", "decide", "rows", "endpoint",
-           "WebhookAttempt", "WebhookDelivery", "WebhookMessage"]
+__all__ = [
+    "FAST",
+    "InlineQueue",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookMessage",
+    "add_endpoint",
+    "decide",
+    "endpoint",
+    "inline",
+    "rows",
+]

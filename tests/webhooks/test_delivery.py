@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -17,7 +17,15 @@ from tests.helpers.factories import make_comment
 from tests.helpers.procs import free_port
 from tests.helpers.receiver import Receiver
 from tests.webhooks.helpers import (
-    FAST, WebhookAttempt, WebhookDelivery, WebhookMessage, add_endpoint, decide, endpoint, inline, rows,
+    FAST,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookMessage,
+    add_endpoint,
+    decide,
+    endpoint,
+    inline,
+    rows,
 )
 
 pytestmark = pytest.mark.parametrize("database_url", database_urls(), indirect=True)
@@ -80,9 +88,8 @@ def test_events_exist_exactly_when_their_change_does(app: Flask, receiver: Recei
     assert [(m.event_type, m.comment_id) for m in messages] == [("comment.published", comment_id)]
     assert len(rows(app, WebhookDelivery)) == 1 and len(queue.sent) == 1
     assert other_site  # its site's endpoint got nothing from this site's comment
-    with pytest.raises(ValueError, match="unknown webhook event type"):
-        with session_scope(app) as session:
-            events.record(session, "comment.exploded", comment_id)
+    with pytest.raises(ValueError, match="unknown webhook event type"), session_scope(app) as session:
+        events.record(session, "comment.exploded", comment_id)
 
 
 def test_retry_after_delays_the_next_attempt(app: Flask) -> None:

@@ -1,7 +1,7 @@
 """webhooks: endpoints, messages, deliveries, attempt log; author notification flags
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0007
 Create Date: 2026-12-02
 """
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from alembic import op
 
 
 revision = '0006'
-down_revision = '0004'
+down_revision = '0007'  # 0004 in the brief; chained after main's 0007 so this branch has one head
 branch_labels = None
 depends_on = None
 
