@@ -259,7 +259,7 @@ def delivery_counts(session: Session, endpoint_id: int) -> dict[str, int]:
     """How many deliveries of the endpoint are pending, delivered and failed."""
     rows = session.execute(select(WebhookDelivery.status, func.count())
                            .where(WebhookDelivery.endpoint_id == endpoint_id).group_by(WebhookDelivery.status))
-    return dict(rows.tuples().all())
+    return {str(status): int(count) for status, count in rows}
 
 
 def attempt_log(session: Session, endpoint_id: int, limit: int = 50,

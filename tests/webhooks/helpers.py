@@ -63,12 +63,13 @@ def add_endpoint(app: Flask, url: str, events: str = "comment.published,comment.
         return endpoint.id, secret
 
 
-def decide(app: Flask, comment_id: int, status: str = "published", reasons: list[str] | None = None) -> bool:
+def decide(app: Flask, comment_id: int, status: str = "published", reasons: list[str] | None = None,
+           language: str = "id") -> bool:
     """Record a decision the way the worker does (the caller's transaction, committed here)."""
     with session_scope(app) as session:
         body_hmac = session.get(Comment, comment_id).body_hmac
         return decisions.record_decision(session, comment_id, body_hmac, policy.Decision(Status(status), reasons or []),
-                                         decisions.Outcome(model_version="test-1", language="id"))
+                                         decisions.Outcome(model_version="test-1", language=language))
 
 
 def rows(app: Flask, model: type, **where: Any) -> list[Any]:
