@@ -117,14 +117,16 @@ def write_config(path: Path, config: dict[str, Any]) -> Path:
 
 
 class Worker:
-    """`celery -A workers.celery_app worker -Q scoring -P prefork -c 1` as a real subprocess."""
+    """`celery -A workers.celery_app worker -Q scoring -P prefork -c 1` (or other queues) as a real subprocess."""
 
     counter = 0
 
     def __init__(
-        self, workdir: Path, config_file: Path, hooks_dir: Path | None = None, app_module: str = "workers.celery_app"
+        self, workdir: Path, config_file: Path, hooks_dir: Path | None = None, app_module: str = "workers.celery_app",
+        queues: str = "scoring",
     ) -> None:
         self.app_module = app_module
+        self.queues = queues
         Worker.counter += 1
         self.name = f"w{Worker.counter}-{os.getpid()}@localhost"
         self.workdir = workdir
@@ -146,7 +148,7 @@ class Worker:
     def start(self, wait: bool = True) -> Worker:
         with self.log_path.open("ab") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", self.app_module, "worker", "-Q", "scoring",
+                [sys.executable, "-m", "celery", "-A", self.app_module, "worker", "-Q", self.queues,
                  "-P", "prefork", "-c", "1", "-n", self.name, "--loglevel", "INFO",
                  "--without-gossip", "--without-mingle", "--without-heartbeat"],
                 cwd=REPO, env=self.env(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
