@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, exists, or_, select, update
+from sqlalchemy import bindparam, delete, exists, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from moderation.models import table_of, utcnow
 from moderation.settings import Settings
 from moderation.webhooks import dispatch, endpoints, mail, payloads, sender, signing
-from moderation.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookMessage
+from moderation.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookMessage
 
 log = logging.getLogger("moderation.webhooks")
 
@@ -29,15 +29,6 @@ LEASE_MARGIN_SECONDS = 10.0
 SWEEP_BATCH = 500
 
 _deliveries = table_of(WebhookDelivery)
-_CLAIM = (
-    update(_deliveries)
-    .where(_deliveries.c.id == bindparam("did"), _deliveries.c.status == "pending",
-           _deliveries.c.next_attempt_at <= bindparam("due"),
-           or_(_deliveries.c.lease_until.is_(None), _deliveries.c.lease_until < bindparam("now")))
-    .values(lease_until=bindparam("lease"), queued_until=None, attempts=_deliveries.c.attempts + 1,
-            total_attempts=_deliveries.c.total_attempts + 1, updated_at=bindparam("now"))
-    .returning(_deliveries.c.total_attempts)
-)
 
 
 @dataclass
@@ -45,7 +36,7 @@ class Transport:
     """How attempts leave the process: HTTP for endpoints, SMTP for author mail (tests swap these)."""
 
     post: Callable[..., sender.Result] = sender.post
-    send_mail: Callable[[Settings, Any], sender.Result] = mail.send
+    send_mail: Callable[[Settings, mail.Prepared], sender.Result] = mail.send
     rng: random.Random = field(default_factory=random.Random)
 
 
@@ -61,33 +52,83 @@ def next_delay(settings: Settings, failed_attempts: int, retry_after: float | No
     return delay
 
 
-def claim(session: Session, settings: Settings, delivery_id: int, now: datetime | None = None) -> WebhookAttempt | None:
+_messages, _endpoints, _attempts = table_of(WebhookMessage), table_of(WebhookEndpoint), table_of(WebhookAttempt)
+_CLAIM = (
+    update(_deliveries)
+    .where(_deliveries.c.id == bindparam("did"), _deliveries.c.status == "pending",
+           _deliveries.c.next_attempt_at <= bindparam("due"),
+           or_(_deliveries.c.lease_until.is_(None), _deliveries.c.lease_until < bindparam("now")))
+    .values(lease_until=bindparam("lease"), queued_until=None, attempts=_deliveries.c.attempts + 1,
+            total_attempts=_deliveries.c.total_attempts + 1, updated_at=bindparam("now"))
+    .returning(_deliveries.c.attempts, _deliveries.c.total_attempts, _deliveries.c.message_id,
+               _deliveries.c.endpoint_id, _deliveries.c.recipient_author_id)
+)
+_INTERRUPTED = (
+    update(_attempts)
+    .where(_attempts.c.delivery_id == bindparam("did"), _attempts.c.outcome == "sending")
+    .values(outcome="interrupted", finished_at=bindparam("now"), error="the worker stopped during this attempt")
+)
+_LOG_ATTEMPT = insert(_attempts).returning(_attempts.c.id)
+_MESSAGE = select(_messages.c.msg_id, _messages.c.event_type, _messages.c.payload).where(
+    _messages.c.id == bindparam("mid"))
+_ENDPOINT = select(_endpoints.c.url, _endpoints.c.enabled, _endpoints.c.author_contact, _endpoints.c.secret_enc,
+                   _endpoints.c.previous_secret_enc, _endpoints.c.previous_secret_until,
+                   _endpoints.c.failing_since, _endpoints.c.last_success_at).where(_endpoints.c.id == bindparam("eid"))
+_FINISH_ATTEMPT = update(_attempts).where(_attempts.c.id == bindparam("aid"))
+_FINISH_DELIVERY = update(_deliveries).where(_deliveries.c.id == bindparam("did"))
+_HEALTHY = (
+    update(_endpoints).where(_endpoints.c.id == bindparam("eid"))
+    .values(failing_since=None, last_success_at=bindparam("now"))
+)
+SUCCESS_STAMP_EVERY = timedelta(minutes=1)  # last_success_at is not rewritten on every delivery
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A leased delivery with its attempt logged, and everything needed to send it."""
+
+    delivery_id: int
+    attempt_id: int
+    attempts: int  # in the current run of the schedule, this one included
+    total: int
+    msg_id: str
+    event_type: str
+    payload: dict[str, Any]
+    endpoint_id: int | None
+    recipient_author_id: int | None
+    endpoint: Any = None  # the endpoint's row (url, enabled, secrets, health), None for mail
+
+
+def claim(session: Session, settings: Settings, delivery_id: int, now: datetime | None = None) -> Claimed | None:
     """Lease a due delivery and log the attempt before anything is sent (committed); None if not ours."""
     now = now or utcnow()
     lease = now + timedelta(seconds=settings.webhook_timeout_seconds + LEASE_MARGIN_SECONDS)
-    number = session.execute(_CLAIM, {"did": delivery_id, "due": now + timedelta(seconds=1), "now": now,
-                                      "lease": lease}).scalar_one_or_none()
-    if number is None:
+    conn = session.connection()
+    row = conn.execute(_CLAIM, {"did": delivery_id, "due": now + timedelta(seconds=1), "now": now,
+                                "lease": lease}).first()
+    if row is None:
         session.rollback()
         return None
-    # An attempt still "sending" belonged to a worker that died before it could finish it.
-    session.execute(update(WebhookAttempt).where(WebhookAttempt.delivery_id == delivery_id,
-                                                 WebhookAttempt.outcome == "sending")
-                    .values(outcome="interrupted", finished_at=now, error="the worker stopped during this attempt"))
-    attempt = WebhookAttempt(delivery_id=delivery_id, attempt=number, started_at=now)
-    session.add(attempt)
+    attempts, total, message_id, endpoint_id, recipient = row
+    if total > 1:  # an attempt still "sending" belonged to a worker that died before finishing it
+        conn.execute(_INTERRUPTED, {"did": delivery_id, "now": now})
+    attempt_id = conn.execute(_LOG_ATTEMPT, {"delivery_id": delivery_id, "attempt": total, "outcome": "sending",
+                                             "started_at": now, "response_body": "", "error": ""}).scalar_one()
+    message = conn.execute(_MESSAGE, {"mid": message_id}).one()
+    endpoint = conn.execute(_ENDPOINT, {"eid": endpoint_id}).first() if endpoint_id is not None else None
     session.commit()
-    return attempt
+    return Claimed(delivery_id, attempt_id, attempts, total, message.msg_id, message.event_type,
+                   dict(message.payload), endpoint_id, recipient, endpoint)
 
 
-def request_body(session: Session, settings: Settings, delivery: WebhookDelivery) -> bytes:
+def request_body(session: Session, settings: Settings, claimed: Claimed) -> bytes:
     """The exact bytes sent: the stored payload, plus the author's email for author_contact endpoints."""
-    body: dict[str, Any] = json.loads(json.dumps(delivery.message.payload))
-    endpoint = delivery.endpoint
-    if endpoint is not None and endpoint.author_contact and isinstance(body.get("data"), dict):
+    body: dict[str, Any] = json.loads(json.dumps(claimed.payload))
+    if claimed.endpoint is not None and claimed.endpoint.author_contact and isinstance(body.get("data"), dict):
         comment = body["data"].get("comment")
         if isinstance(comment, dict) and isinstance(comment.get("id"), int):
             email = mail.author_email(session, settings, comment["id"])
+            session.rollback()
             if email:
                 comment["email"] = email
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
@@ -96,29 +137,25 @@ def request_body(session: Session, settings: Settings, delivery: WebhookDelivery
 def attempt(session: Session, settings: Settings, delivery_id: int, transport: Transport | None = None) -> str:
     """Make one attempt at a delivery if it is due and unclaimed; returns what happened."""
     transport = transport or Transport()
-    logged = claim(session, settings, delivery_id)
-    if logged is None:
+    claimed = claim(session, settings, delivery_id)
+    if claimed is None:
         return "skipped"
-    delivery = session.get(WebhookDelivery, delivery_id)
-    assert delivery is not None
-    endpoint = delivery.endpoint
-    is_test = delivery.message.event_type == payloads.TEST_EVENT
-    if delivery.endpoint_id is not None and (endpoint is None or not endpoint.enabled):
+    final = claimed.event_type == payloads.TEST_EVENT  # a ping shows its answer once, never retried
+    endpoint = claimed.endpoint
+    if claimed.endpoint_id is not None and (endpoint is None or not endpoint.enabled):
         result = sender.Result(error="endpoint disabled")
-        return finish(session, settings, delivery_id, logged.id, result, final=True, rng=transport.rng)
-    if endpoint is not None:
-        body = request_body(session, settings, delivery)
-        keys = endpoints.signing_keys(settings, endpoint)
-        url, msg_id = endpoint.url, delivery.message.msg_id
-        session.rollback()  # end the read transaction: nothing is held open while the receiver answers
-        result = transport.post(url, body, signing.headers(keys, msg_id, sender.utc_timestamp(), body), settings)
-        final = result.status == 410 or result.permanent
+        final = True
+    elif endpoint is not None and claimed.endpoint_id is not None:
+        body = request_body(session, settings, claimed)
+        keys = endpoints.keys_of(settings, claimed.endpoint_id, endpoint)
+        headers = signing.headers(keys, claimed.msg_id, sender.utc_timestamp(), body)
+        result = transport.post(endpoint.url, body, headers, settings)
     else:
-        prepared = mail.prepare(session, settings, delivery)
-        session.rollback()
+        prepared = mail.prepare(session, settings, claimed.recipient_author_id, claimed.payload)
+        session.rollback()  # nothing is held open while the mail server answers
         result = transport.send_mail(settings, prepared)
-        final = result.permanent
-    return finish(session, settings, delivery_id, logged.id, result, final=final or is_test, rng=transport.rng)
+    final = final or result.status == 410 or result.permanent
+    return finish(session, settings, claimed, result, final=final, rng=transport.rng)
 
 
 def _text(value: str) -> str:
@@ -126,43 +163,43 @@ def _text(value: str) -> str:
     return value.replace("\x00", "\ufffd")
 
 
-def finish(session: Session, settings: Settings, delivery_id: int, attempt_id: int, result: sender.Result,
-           final: bool = False, rng: random.Random | None = None) -> str:
+def finish(session: Session, settings: Settings, claimed: Claimed, result: sender.Result, final: bool = False,
+           rng: random.Random | None = None) -> str:
     """Record an attempt's outcome, the delivery's next state and the endpoint's health (one commit)."""
     now = utcnow()
-    session.execute(update(WebhookAttempt).where(WebhookAttempt.id == attempt_id).values(
-        outcome="succeeded" if result.ok else "failed", finished_at=now, response_status=result.status,
-        response_body=_text(result.body[: sender.RESPONSE_BYTES].decode("utf-8", "replace")),
-        duration_ms=result.duration_ms, error=_text(result.error)[:500]))
-    delivery = session.get(WebhookDelivery, delivery_id, populate_existing=True)
-    assert delivery is not None
-    endpoint = delivery.endpoint
-    delivery.lease_until = None
-    delivery.last_status_code = result.status
-    delivery.last_error = _text(result.error or (f"HTTP {result.status}" if not result.ok else ""))[:500]
-    outcome = "delivered"
+    conn = session.connection()
+    conn.execute(_FINISH_ATTEMPT, {
+        "aid": claimed.attempt_id, "outcome": "succeeded" if result.ok else "failed", "finished_at": now,
+        "response_status": result.status, "duration_ms": result.duration_ms, "error": _text(result.error)[:500],
+        "response_body": _text(result.body[: sender.RESPONSE_BYTES].decode("utf-8", "replace"))})
+    values: dict[str, Any] = {"lease_until": None, "last_status_code": result.status, "updated_at": now,
+                              "last_error": _text(result.error or ("" if result.ok else f"HTTP {result.status}"))[:500]}
+    endpoint = claimed.endpoint
     if result.ok:
-        delivery.status, delivery.delivered_at = "delivered", now
-        if endpoint is not None:
-            endpoint.failing_since, endpoint.last_success_at = None, now
+        outcome = "delivered"
+        values.update(status="delivered", delivered_at=now)
+        if endpoint is not None and (endpoint.failing_since is not None or endpoint.last_success_at is None
+                                     or now - endpoint.last_success_at > SUCCESS_STAMP_EVERY):
+            conn.execute(_HEALTHY, {"eid": claimed.endpoint_id, "now": now})
     else:
-        if endpoint is not None and endpoint.enabled:
-            endpoints.note_failure(session, settings, endpoint, result, now)
-            final = final or not endpoint.enabled  # 410, or failing for too long: disabled just now
-        delay = None if final else next_delay(settings, delivery.attempts, result.retry_after, rng or random.Random())
+        if endpoint is not None and endpoint.enabled and claimed.endpoint_id is not None:
+            final = endpoints.note_failure(session, settings, claimed.endpoint_id, result, now) or final
+        delay = None if final else next_delay(settings, claimed.attempts, result.retry_after, rng or random.Random())
         if delay is None:
-            delivery.status, outcome = "failed", "failed"
+            outcome = "failed"
+            values["status"] = "failed"
         else:
             outcome = "retry"
-            delivery.next_attempt_at = now + timedelta(seconds=delay)
+            values.update(status="pending", next_attempt_at=now + timedelta(seconds=delay))
             if delay <= settings.visibility_timeout / 2:
                 # Short waits ride on a countdown task; longer ones are sent by the sweeper when due
                 # (a Redis countdown beyond the visibility timeout would be redelivered early).
-                delivery.queued_until = delivery.next_attempt_at + timedelta(seconds=30)
-                dispatch.later(session, delivery_id, delay)
+                values["queued_until"] = now + timedelta(seconds=delay + 30)
+                dispatch.later(session, claimed.delivery_id, delay)
+    conn.execute(_FINISH_DELIVERY.values(**values), {"did": claimed.delivery_id})
     session.commit()
-    log.info("delivery %s attempt %s: %s (%s)", delivery_id, delivery.total_attempts, outcome,
-             result.status if result.status is not None else result.error[:80])
+    log.log(logging.DEBUG if result.ok else logging.INFO, "delivery %s attempt %s: %s (%s)", claimed.delivery_id,
+            claimed.total, outcome, result.status if result.status is not None else result.error[:80])
     return outcome
 
 

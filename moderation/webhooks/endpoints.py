@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -20,6 +21,8 @@ from moderation.models import Site, utcnow
 from moderation.settings import Settings
 from moderation.webhooks import dispatch, payloads, sender, signing, ssrf
 from moderation.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookMessage
+
+log = logging.getLogger("moderation.webhooks")
 
 
 def _fingerprint(settings: Settings, key: bytes) -> str:
@@ -39,12 +42,15 @@ def decrypt_secret(settings: Settings, endpoint_id: int, blob: bytes) -> str:
     return privacy.decrypt_email(settings, blob, _aad(endpoint_id))
 
 
-def signing_keys(settings: Settings, endpoint: WebhookEndpoint, now: datetime | None = None) -> list[bytes]:
-    """The current key, plus the previous one while a rotation's overlap lasts."""
+def keys_of(settings: Settings, endpoint_id: int, endpoint: Any, now: datetime | None = None) -> list[bytes]:
+    """The current key, plus the previous one while a rotation's overlap lasts (endpoint: row or object)."""
     now = now or utcnow()
-    keys = [signing.secret_key(decrypt_secret(settings, endpoint.id, endpoint.secret_enc))]
-    if endpoint.previous_secret_enc and endpoint.previous_secret_until and endpoint.previous_secret_until > now:
-        keys.append(signing.secret_key(decrypt_secret(settings, endpoint.id, endpoint.previous_secret_enc)))
+    keys = [signing.secret_key(decrypt_secret(settings, endpoint_id, endpoint.secret_enc))]
+    until = endpoint.previous_secret_until
+    if until is not None and until.tzinfo is None:
+        until = until.replace(tzinfo=UTC)  # Core rows from SQLite come back naive
+    if endpoint.previous_secret_enc and until is not None and until > now:
+        keys.append(signing.secret_key(decrypt_secret(settings, endpoint_id, endpoint.previous_secret_enc)))
     return keys
 
 
@@ -165,6 +171,7 @@ def disable(session: Session, endpoint: WebhookEndpoint, reason: str, now: datet
     """Stop sending to an endpoint; its pending deliveries become `failed`, kept for redelivery."""
     now = now or utcnow()
     endpoint.enabled, endpoint.disabled_reason, endpoint.disabled_at = False, reason[:500], now
+    log.warning("webhook endpoint %s (%s) disabled: %s", endpoint.id, endpoint.site_id, reason)
     session.execute(update(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id,
                                                   WebhookDelivery.status == "pending")
                     .values(status="failed", last_error=f"endpoint disabled: {reason}"[:500]))
@@ -179,16 +186,24 @@ def enable(session: Session, endpoint_id: int) -> WebhookEndpoint:
     return endpoint
 
 
-def note_failure(session: Session, settings: Settings, endpoint: WebhookEndpoint, result: sender.Result,
-                 now: datetime) -> None:
-    """Endpoint health after a failed attempt: 410 disables at once, so does failing for too long."""
+def note_failure(session: Session, settings: Settings, endpoint_id: int, result: sender.Result,
+                 now: datetime) -> bool:
+    """Endpoint health after a failed attempt: 410 disables at once, so does failing for too long.
+
+    Returns True when the endpoint was disabled just now.
+    """
+    endpoint = session.get(WebhookEndpoint, endpoint_id)
+    if endpoint is None or not endpoint.enabled:
+        return False
     if result.status == 410:
         disable(session, endpoint, "the receiver answered 410 Gone", now)
-        return
+        return True
     endpoint.failing_since = endpoint.failing_since or now
     if now - endpoint.failing_since >= timedelta(hours=settings.webhook_disable_after_hours):
         since = payloads.iso(endpoint.failing_since)
         disable(session, endpoint, f"every attempt failed since {since}", now)
+        return True
+    return False
 
 
 def redeliver(session: Session, endpoint_id: int, msg_id: str | None = None, failed: bool = False) -> int:

@@ -108,14 +108,13 @@ def _link(thread_uri: str, comment_id: int) -> str:
     return f"{thread_uri}#comment-{comment_id}" if thread_uri.startswith(("http://", "https://")) else thread_uri
 
 
-def prepare(session: Session, settings: Settings, delivery: Any) -> Prepared:
+def prepare(session: Session, settings: Settings, recipient_author_id: int | None, payload: dict[str, Any]) -> Prepared:
     """Compose the mail for a mail delivery (the recipient's address is decrypted here)."""
-    author = session.get(Author, delivery.recipient_author_id) if delivery.recipient_author_id else None
+    author = session.get(Author, recipient_author_id) if recipient_author_id else None
     if author is None or not author.email_enc:
         return Prepared(error="the author left no email address")
     if author.notify_off_at is not None:
         return Prepared(error="the author unsubscribed")
-    payload = delivery.message.payload
     event_type, data = payload.get("type", ""), payload.get("data", {})
     subject_id = data.get("comment", {}).get("id")
     texts = TEXTS[_language(session, subject_id)]

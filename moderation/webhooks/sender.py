@@ -86,9 +86,7 @@ def post(url: str, body: bytes, headers: Mapping[str, str], settings: Settings,
     except ssrf.Blocked as exc:
         return done(error=f"refused: {exc}")
     conn = _connection(target, timeout)
-    watchdog = threading.Timer(timeout, _abort, args=(conn,))
-    watchdog.daemon = True
-    watchdog.start()
+    ticket = WATCHDOG.arm(time.monotonic() + timeout, conn)
     try:
         conn.connect()
         peer = conn.sock.getpeername()[0] if conn.sock is not None else ""
@@ -106,16 +104,53 @@ def post(url: str, body: bytes, headers: Mapping[str, str], settings: Settings,
             return done(error=f"timed out after {timeout:g} s")
         return done(error=f"{type(exc).__name__}: {exc}"[:500])
     finally:
-        watchdog.cancel()
+        WATCHDOG.disarm(ticket)
         # Never read the rest of a large answer: closing drops the connection.
         conn.close()
 
 
-def _abort(conn: HTTPConnection) -> None:
-    sock = conn.sock
-    if sock is not None:
-        with contextlib.suppress(OSError):
-            sock.shutdown(socket.SHUT_RDWR)
+class Watchdog:
+    """One thread per process that shuts down the sockets of attempts past their deadline."""
+
+    def __init__(self) -> None:
+        self._armed: dict[int, tuple[float, HTTPConnection]] = {}
+        self._next = 0
+        self._wake = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def arm(self, deadline: float, conn: HTTPConnection) -> int:
+        """Watch `conn` until `deadline` (monotonic); returns a ticket for disarm()."""
+        with self._wake:
+            if self._thread is None or not self._thread.is_alive():  # also after a fork
+                self._thread = threading.Thread(target=self._run, name="webhook-watchdog", daemon=True)
+                self._thread.start()
+            self._next += 1
+            self._armed[self._next] = (deadline, conn)
+            self._wake.notify()
+            return self._next
+
+    def disarm(self, ticket: int) -> None:
+        """The attempt is over."""
+        with self._wake:
+            self._armed.pop(ticket, None)
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                now = time.monotonic()
+                late = [t for t, (deadline, _) in self._armed.items() if deadline <= now]
+                expired = [self._armed.pop(t)[1] for t in late]
+                soonest = min((d for d, _ in self._armed.values()), default=now + 60)
+                if not expired:
+                    self._wake.wait(max(0.01, soonest - now))
+            for conn in expired:
+                sock = conn.sock
+                if sock is not None:
+                    with contextlib.suppress(OSError):
+                        sock.shutdown(socket.SHUT_RDWR)
+
+
+WATCHDOG = Watchdog()
 
 
 def utc_timestamp() -> int:
