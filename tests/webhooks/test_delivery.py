@@ -11,7 +11,8 @@ from standardwebhooks import Webhook
 
 from moderation.db import session_scope
 from moderation.models import utcnow
-from moderation.webhooks import delivery, dispatch, endpoints, events
+from moderation.webhooks import delivery, dispatch, endpoints, events, sender
+from moderation.webhooks.models import WebhookEndpoint
 from tests.conftest import database_urls
 from tests.helpers.factories import make_comment
 from tests.helpers.procs import free_port
@@ -234,3 +235,24 @@ def test_purge_keeps_what_is_still_to_send(app: Flask, receiver: Receiver) -> No
     with session_scope(app) as session:
         assert delivery.purge(session, app.extensions["settings"], now=later) == 1
     assert rows(app, WebhookMessage) == [] and rows(app, WebhookAttempt) == [] and rows(app, WebhookDelivery) == []
+
+
+def test_disabled_after_five_days_of_failures_only(app_factory) -> None:  # type: ignore[no-untyped-def]
+    """W3 on a fake clock: failures for 5 days disable; a success in between restarts the count."""
+    app = app_factory(**FAST | {"webhook_disable_after_hours": 120})
+    endpoint_id, _ = add_endpoint(app, "http://127.0.0.1:9/hook")
+    failure, start = sender.Result(status=500), utcnow()
+
+    def fail(days: float) -> bool:
+        with session_scope(app) as session:
+            return endpoints.note_failure(session, app.extensions["settings"], endpoint_id, failure,
+                                          start + timedelta(days=days))
+
+    assert not fail(0) and not fail(3.9)
+    with session_scope(app) as session:  # what a 2xx does (delivery.finish)
+        session.get(WebhookEndpoint, endpoint_id).failing_since = None
+    assert not fail(4) and not fail(8.9)  # failing since day 4 only
+    assert endpoint(app, endpoint_id).enabled
+    assert fail(9.1)
+    state = endpoint(app, endpoint_id)
+    assert not state.enabled and "every attempt failed since" in state.disabled_reason
