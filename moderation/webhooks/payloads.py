@@ -50,7 +50,8 @@ class CommentInfo(_Out):
 
     id: int
     parent: int | None = Field(description="The comment this one replies to.")
-    status: Literal["pending", "published", "held", "spam", "rejected", "deleted"]
+    # Plain strings, not enums: a payload must never fail the transaction of the change it reports.
+    status: str = Field(description="pending, published, held, spam, rejected or deleted.")
     name: str = Field(description="The public name the author typed.")
     created_at: datetime
     updated_at: datetime
@@ -78,8 +79,8 @@ class EventData(_Out):
                                              "whose author is to be told.")
     reply: CommentInfo | None = Field(None, description="comment.replied only: the published reply.")
     report: ReportInfo | None = Field(None, description="comment.reported only.")
-    actor: Literal["system", "author", "moderator", "reader", "admin"] = Field(
-        "system", description="Who caused the change: the classifiers (system), the author, a moderator, readers.")
+    actor: str = Field("system", description="Who caused the change: system (the classifiers), author, "
+                                             "moderator or reader.")
 
 
 class WebhookEvent(_Out):
