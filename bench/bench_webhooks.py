@@ -6,8 +6,8 @@ Run from the repository root with the project's virtualenv:
     .venv/bin/python bench/bench_webhooks.py --write-readme   # and refresh the table in bench/README.md
 
 Everything runs on loopback in a temporary directory: a private `redis-server`, SQLite (WAL, the
-default store), real Celery worker processes (`celery -A workers.celery_app worker -Q webhooks`,
-prefork) and two receiver processes (Python's ThreadingHTTPServer) on 127.0.0.1, allow-listed.
+default store), real Celery worker processes (`celery -A workers.celery_app worker -Q webhooks
+-P threads`) and two receiver processes (Python's ThreadingHTTPServer) on 127.0.0.1, allow-listed.
 
 Phase 1, latency: this process records automatic decisions (`record_decision` + commit, the scoring
 worker's own code path) at a fixed 50 per second for 30 s. Each decision writes one message for two
@@ -17,7 +17,7 @@ machine, same clock). The flaky endpoint's retries use a bench schedule (0, 0.5,
 no jitter) instead of the production one (5 s, 5 min, ...) so the run ends; its figures show what a
 retry costs, the healthy endpoint's show that a failing neighbour does not slow it down.
 Phase 2, throughput: 3,000 decisions are recorded with no worker running (their deliveries wait
-in the queue), then one worker process (`-c 1`) starts; deliveries per second is the count divided
+in the queue), then one worker process (`-P threads -c 1`) starts; deliveries per second is the count divided
 by the span between the first and the last 2xx at an always-200 receiver.
 """
 from __future__ import annotations
@@ -58,6 +58,7 @@ from moderation.webhooks import endpoints  # noqa: E402
 README = REPO / "bench" / "README.md"
 RATE, SECONDS, THROUGHPUT_N = 50, 30, 3000
 BENCH_SCHEDULE = [0, 0.5, 1, 2, 4, 8, 16, 32]
+POOL = "threads"  # what `moderation serve` runs for the webhooks queue
 HMAC = "bench"  # the body digest the decision checks it scored (the same text for every comment)
 
 
@@ -166,7 +167,7 @@ class Rig:
 
     def worker(self, concurrency: int, name: str, wait: bool = True) -> subprocess.Popen[bytes]:
         settings = self.app.extensions["settings"]
-        argv = worker_argv(settings, concurrency, ("webhooks",)) + ["-n", f"{name}@bench", "--without-heartbeat"]
+        argv = worker_argv(settings, concurrency, ("webhooks",), POOL) + ["-n", f"{name}@bench", "--without-heartbeat"]
         proc = self.start(argv, name)
         deadline = time.monotonic() + 90
         # Ready once it waits on the queue (the log is at WARNING, so " ready." is not printed).
@@ -214,6 +215,19 @@ class Rig:
         get_engine(self.app).dispose()
 
 
+def group_cpu(pgid: int) -> float:
+    """CPU seconds (user + system) of every live process in a process group (a worker and its pool)."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def received(path: Path) -> dict[int, float]:
     """First 2xx time per comment id."""
     first: dict[int, float] = {}
@@ -234,12 +248,12 @@ def wait_received(path: Path, count: int, timeout: float) -> dict[int, float]:
 
 # --------------------------------------------------------------------------- phases
 
-def latency_phase(rig: Rig, rate: int, seconds: int) -> dict[str, Any]:
+def latency_phase(rig: Rig, rate: int, seconds: int, concurrency: int) -> dict[str, Any]:
     healthy_url, healthy_out = rig.receiver("healthy", 0.0)
     flaky_url, flaky_out = rig.receiver("flaky", 0.5)
     rig.endpoint(healthy_url)
     rig.endpoint(flaky_url)
-    rig.worker(2, "latency")
+    rig.worker(concurrency, "latency")
     ids = rig.comments(rate * seconds)
     log(f"latency: {len(ids)} decisions at {rate}/s, two endpoints (one answers 500 half the time)")
     committed: dict[int, float] = {}
@@ -259,7 +273,7 @@ def latency_phase(rig: Rig, rate: int, seconds: int) -> dict[str, Any]:
     lat = {name: [(got[c] - committed[c]) * 1000 for c in ids if c in got] for name, got in
            (("healthy", healthy), ("flaky", flaky))}
     flaky_lines = len(flaky_out.read_text().splitlines())
-    return {"decisions": len(ids), "rate_target": rate, "rate_achieved": round(achieved, 1), "late": late,
+    return {"decisions": len(ids), "rate_target": rate, "concurrency": concurrency, "rate_achieved": round(achieved, 1), "late": late,
             "healthy": {"delivered": len(healthy), "p50_ms": pct(lat["healthy"], 50), "p99_ms": pct(lat["healthy"], 99)},
             "flaky": {"delivered": len(flaky), "p50_ms": pct(lat["flaky"], 50), "p99_ms": pct(lat["flaky"], 99),
                       "duplicates": flaky_lines - len(flaky)}}
@@ -275,14 +289,19 @@ def throughput_phase(rig: Rig, count: int) -> dict[str, Any]:
         if proc.args and "latency@bench" in " ".join(map(str, proc.args)):  # type: ignore[arg-type]
             stop_groups([proc], timeout=15)
     ids = rig.comments(count)
-    log(f"throughput: {count} decisions queued, then one worker process (-c 1)")
+    log(f"throughput: {count} decisions queued, then one worker process (-P threads -c 1)")
     for comment_id in ids:
         rig.decide(comment_id)
-    rig.worker(1, "throughput", wait=False)  # measured by the receiver's clock: first to last 2xx
+    worker = rig.worker(1, "throughput", wait=False)  # measured by the receiver's clock: first to last 2xx
+    first = wait_received(out, 1, 120)
+    cpu_start, done_start = group_cpu(worker.pid), len(received(out))  # start-up excluded
     got = wait_received(out, count, 300)
+    cpu = (group_cpu(worker.pid) - cpu_start) / max(1, len(got) - done_start) * len(got)
+    assert first
     stamps = sorted(got.values())
     span = stamps[-1] - stamps[0] if len(stamps) > 1 else float("nan")
-    return {"deliveries": len(got), "span_s": round(span, 2), "per_second": round((len(got) - 1) / span, 1)}
+    return {"deliveries": len(got), "span_s": round(span, 2), "per_second": round((len(got) - 1) / span, 1),
+            "worker_cpu_ms_per_delivery": round(cpu * 1000 / max(1, len(got)), 2)}
 
 
 def machine() -> dict[str, Any]:
@@ -307,7 +326,8 @@ def table(results: dict[str, Any]) -> str:
         "count means other processes competed for the CPU and every figure is pessimistic.",
         "",
         f"Latency phase: {lat['decisions']} decisions at {lat['rate_target']}/s (achieved {lat['rate_achieved']}/s), "
-        "SQLite, one webhooks worker with 2 prefork processes, two endpoints.",
+        f"SQLite, one webhooks worker (`-P threads -c {lat['concurrency']}`), two endpoints. The decisions "
+        f"themselves fell behind the 50/s pace {lat['late']} times (by more than 0.1 s).",
         "",
         "| measure | median | p99 | delivered |",
         "|---|---:|---:|---:|",
@@ -316,9 +336,11 @@ def table(results: dict[str, Any]) -> str:
         f"| commit to 2xx, endpoint answering 500 half the time (ms; retries after 0.5, 1, 2 ... s) | "
         f"{lat['flaky']['p50_ms']:.1f} | {lat['flaky']['p99_ms']:.1f} | {lat['flaky']['delivered']}/{lat['decisions']} |",
         "",
-        f"Throughput phase: one worker process (`-c 1`), always-200 receiver on loopback: **{thr['per_second']} "
+        f"Throughput phase: one worker process (`-P threads -c 1`), always-200 receiver on loopback: **{thr['per_second']} "
         f"deliveries/s** ({thr['deliveries']} deliveries in {thr['span_s']} s, each one claimed, logged before and "
-        "after, signed and posted).",
+        f"after, signed and posted). CPU of that worker process (after start-up) per "
+        f"delivery: **{thr['worker_cpu_ms_per_delivery']} ms**, so on an idle core one process could do about "
+        f"{1000 / max(thr['worker_cpu_ms_per_delivery'], 0.01):.0f}/s.",
     ])
 
 
@@ -337,6 +359,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=SECONDS)
     parser.add_argument("--throughput", type=int, default=THROUGHPUT_N)
+    parser.add_argument("--concurrency", type=int, default=8, help="threads of the latency phase's worker")
     parser.add_argument("--write-readme", action="store_true")
     args = parser.parse_args()
     if not shutil.which("redis-server"):
@@ -346,7 +369,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bench-webhooks-"))
     rig = Rig(workdir)
     try:
-        results["latency"] = latency_phase(rig, RATE, args.seconds)
+        results["latency"] = latency_phase(rig, RATE, args.seconds, args.concurrency)
         results["throughput"] = throughput_phase(rig, args.throughput)
     finally:
         rig.close()

@@ -108,10 +108,12 @@ def web(workers: int) -> None:
 @click.option("--concurrency", "-c", default=os.cpu_count() or 1, show_default=True)
 @click.option("--queues", "-Q", default=",".join(processes.DEFAULT_QUEUES), show_default=True,
               help="comma-separated queues to consume: scoring, maintenance, webhooks")
+@click.option("--pool", "-P", type=click.Choice(["prefork", "threads"]), default="prefork", show_default=True,
+              help="threads suits the webhooks queue (waiting on receivers); scoring needs prefork")
 @with_appcontext
-def worker(concurrency: int, queues: str) -> None:
-    """Run a Celery worker (prefork) for the scoring and maintenance queues."""
-    argv = processes.worker_argv(_settings(), concurrency, tuple(q for q in queues.split(",") if q))
+def worker(concurrency: int, queues: str, pool: str) -> None:
+    """Run a Celery worker for the scoring and maintenance queues (or the webhooks queue: -Q webhooks -P threads)."""
+    argv = processes.worker_argv(_settings(), concurrency, tuple(q for q in queues.split(",") if q), pool)
     os.execv(argv[0], argv)
 
 
@@ -155,8 +157,9 @@ def serve(demo: bool, web_workers: int, concurrency: int) -> None:
     try:
         supervisor.start("web", processes.web_argv(settings, web_workers))
         supervisor.start("worker", processes.worker_argv(settings, concurrency))
-        # Deliveries wait on receivers: their own worker, so a slow receiver never delays scoring.
-        supervisor.start("webhooks", processes.worker_argv(settings, 2, (webhooks.QUEUE,)))
+        # Deliveries wait on receivers: their own worker, so a slow receiver never delays scoring, and
+        # threads, so eight slow receivers at once still cost one process.
+        supervisor.start("webhooks", processes.worker_argv(settings, 8, (webhooks.QUEUE,), "threads"))
         supervisor.start("beat", processes.beat_argv(settings, _instance(settings)))
         if processes.wait_http(base + "/api/v1/openapi.json", 60, supervisor):
             lines = [f"  service:   {base}", f"  API docs:  {base}/api/v1/openapi.json"]

@@ -123,10 +123,10 @@ class Worker:
 
     def __init__(
         self, workdir: Path, config_file: Path, hooks_dir: Path | None = None, app_module: str = "workers.celery_app",
-        queues: str = "scoring",
+        queues: str = "scoring", pool: str = "prefork",
     ) -> None:
         self.app_module = app_module
-        self.queues = queues
+        self.queues, self.pool = queues, pool
         Worker.counter += 1
         self.name = f"w{Worker.counter}-{os.getpid()}@localhost"
         self.workdir = workdir
@@ -149,7 +149,7 @@ class Worker:
         with self.log_path.open("ab") as out:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", self.app_module, "worker", "-Q", self.queues,
-                 "-P", "prefork", "-c", "1", "-n", self.name, "--loglevel", "INFO",
+                 "-P", self.pool, "-c", "1" if self.pool == "prefork" else "4", "-n", self.name, "--loglevel", "INFO",
                  "--without-gossip", "--without-mingle", "--without-heartbeat"],
                 cwd=REPO, env=self.env(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
             )

@@ -44,9 +44,10 @@ class Stack:
         upgrade(self.app.extensions["db_engine"])
         self.workers: list[Worker] = []
 
-    def worker(self, app_module: str = "workers.celery_app", wait: bool = True, queues: str = "scoring") -> Worker:
+    def worker(self, app_module: str = "workers.celery_app", wait: bool = True, queues: str = "scoring",
+               pool: str = "prefork") -> Worker:
         """Start one more real worker process on this stack (queues: scoring, maintenance, webhooks)."""
-        worker = Worker(self.workdir, self.config_file, self.hooks, app_module, queues).start(wait=wait)
+        worker = Worker(self.workdir, self.config_file, self.hooks, app_module, queues, pool).start(wait=wait)
         self.workers.append(worker)
         return worker
 

@@ -54,7 +54,7 @@ def test_500_500_200_through_real_workers(stack: Stack) -> None:
     try:
         secret = subscribe(stack, receiver)
         stack.worker(FAKE_APP)
-        stack.worker(FAKE_APP, queues="webhooks")
+        stack.worker(FAKE_APP, queues="webhooks", pool="threads")
         comment_id = submit(stack)
         wait_for(lambda: receiver.processed, 60, 0.2, what="the receiver's 2xx")
         assert len(receiver.requests) == 3
@@ -75,11 +75,11 @@ def test_sigkill_during_a_delivery_loses_nothing(stack: Stack) -> None:
     try:
         subscribe(stack, receiver)
         stack.worker(FAKE_APP)
-        first = stack.worker(FAKE_APP, queues="webhooks")
+        first = stack.worker(FAKE_APP, queues="webhooks", pool="threads")
         submit(stack)
         wait_for(lambda: receiver.requests, 60, 0.1, what="the first delivery attempt")
         first.kill()  # SIGKILL to the whole worker, mid-request
-        stack.worker(FAKE_APP, queues="webhooks")
+        stack.worker(FAKE_APP, queues="webhooks", pool="threads")
         enqueue = dispatch.celery_enqueue(get_celery(stack.app))
 
         def delivered() -> bool:  # what beat's sweep does every few seconds
