@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint fuzz bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ test: lint
 lint: install
 	$(BIN)/ruff check moderation workers tests scripts
 	$(BIN)/mypy
+
+## A long schemathesis run against a served app (every check, fixed seed); prints its summary.
+fuzz: install
+	$(BIN)/python scripts/fuzz_api.py --max-examples $${EXAMPLES:-500} --seed $${SEED:-7}
 
 bench: install
 	$(BIN)/python -m pip install --quiet -r bench/requirements.txt

@@ -13,7 +13,8 @@ from moderation import privacy, processes, webhooks
 from moderation.db import session_scope
 from moderation.extensions import get_engine, get_settings
 from moderation.migrate import upgrade
-from moderation.models import Moderator, Site
+from moderation.models import Site
+from moderation.moderator import commands as moderator_commands
 from moderation.settings import Settings, generate_secrets
 from moderation.webhooks import cli as webhooks_cli
 from moderation.webhooks import endpoints as webhook_endpoints
@@ -54,29 +55,6 @@ def _settings() -> Settings:
 
 def _instance(settings: Settings) -> Path:
     return Path(current_app.instance_path)
-
-
-@click.command("create-moderator")
-@click.argument("username")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-@click.option("--can-reveal-email", is_flag=True, help="may reveal full email addresses (audited)")
-@click.option("--update", is_flag=True, help="change the password of an existing moderator")
-@with_appcontext
-def create_moderator(username: str, password: str, can_reveal_email: bool, update: bool) -> None:
-    """Create a moderator with an argon2id password hash."""
-    from argon2 import PasswordHasher
-
-    if len(password) < 10:
-        raise click.BadParameter("use at least 10 characters", param_hint="--password")
-    with session_scope(current_app) as session:
-        moderator = session.query(Moderator).filter_by(username=username).one_or_none()
-        if moderator is not None and not update:
-            raise click.ClickException(f"moderator {username!r} exists (use --update to change the password)")
-        moderator = moderator or Moderator(username=username)
-        moderator.password_hash = PasswordHasher().hash(password)
-        moderator.can_reveal_email = can_reveal_email
-        session.add(moderator)
-    click.echo(f"moderator {username} saved")
 
 
 @click.command("rotate-keys")
@@ -180,7 +158,8 @@ def serve(demo: bool, web_workers: int, concurrency: int) -> None:
         sys.exit(1)
 
 
-COMMANDS = [db_group, create_site, create_moderator, rotate_keys, web, worker, beat, serve, webhooks_cli.group]
+COMMANDS = [db_group, create_site, *moderator_commands.COMMANDS, rotate_keys, web, worker, beat, serve,
+            webhooks_cli.group]
 
 
 @click.command("init-secrets")

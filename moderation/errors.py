@@ -64,6 +64,8 @@ def register(app: Flask) -> None:
         code = (exc.name or "error").lower().replace(" ", "_")
         response = jsonify(_body(code, exc.description or exc.name))
         response.status_code = exc.code or 500
+        if exc.code == 405:  # tell the client what the resource does accept
+            response.headers.update((k, v) for k, v in exc.get_headers() if k == "Allow")
         if exc.code == 429 and exc.response is not None:
             for header in ("Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"):
                 if header in exc.response.headers:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -109,6 +110,8 @@ class Author(Base):
     email_bidx: Mapped[str] = mapped_column(String(64))
     email_enc: Mapped[bytes] = mapped_column(LargeBinary)
     banned: Mapped[bool] = mapped_column(default=False)
+    # A ban with an end: NULL with banned=True is permanent (moderation.moderator.bans).
+    banned_until: Mapped[datetime | None] = mapped_column(default=None)
     published_count: Mapped[int] = mapped_column(default=0)
     # Set by the one-click unsubscribe link in notification mails: no more mail to this author.
     notify_off_at: Mapped[datetime | None] = mapped_column(default=None)
@@ -127,6 +130,9 @@ class Comment(Base):
         Index("ix_comments_author_created", "author_id", "created_at"),
         # The daily retention purge finds old rows it has not cleared yet (moderation.services.retention).
         Index("ix_comments_raw_purged_created", "raw_purged_at", "created_at"),
+        # The moderator queue: keyset pages by (priority desc, created_at, id) within a status.
+        Index("ix_comments_queue", "status", text("priority DESC"), "created_at", "id"),
+        Index("ix_comments_reported", "report_count"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"))
@@ -147,6 +153,12 @@ class Comment(Base):
     decided_at: Mapped[datetime | None] = mapped_column(default=None)
     # Set when the retention purge cleared ip_prefix and the personal signals.
     raw_purged_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Highest score of the automatic decision: the queue shows the riskiest comment first.
+    priority: Mapped[float] = mapped_column(default=0.0)
+    # Bumped by every decision; a moderator's action names the version it saw (optimistic concurrency).
+    version: Mapped[int] = mapped_column(default=0)
+    # Open reader reports (moderation.moderator.reports); cleared when a moderator decides.
+    report_count: Mapped[int] = mapped_column(default=0)
     # The author ticked "notify me" (mail on publication and replies; moderation.webhooks.mail).
     notify_replies: Mapped[bool] = mapped_column(default=False)
 
@@ -187,12 +199,17 @@ class OutboxMessage(Base):
 
 
 class AuditEntry(Base):
-    """Who changed a comment's status, when, from what, to what, and why."""
+    """Who changed a comment's status, when, from what, to what, and why (or did something else to it)."""
 
     __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_moderator_created", "moderator_id", "created_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), index=True)
     actor: Mapped[str] = mapped_column(String(100))
+    # "status" for a status change; else edit, ban, unban, reveal_email, report (moderation.moderator.audit).
+    action: Mapped[str] = mapped_column(String(32), default="status")
+    moderator_id: Mapped[int | None] = mapped_column(ForeignKey("moderators.id"), default=None)
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     from_status: Mapped[str] = mapped_column(String(16))
     to_status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(String(500), default="")
@@ -200,7 +217,7 @@ class AuditEntry(Base):
 
 
 class Moderator(Base):
-    """A person who works the queue."""
+    """A person who works the queue: role `moderator` or `admin`, limited to `sites` (empty = all)."""
 
     __tablename__ = "moderators"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -209,6 +226,12 @@ class Moderator(Base):
     can_reveal_email: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    role: Mapped[str] = mapped_column(String(16), default="moderator")
+    sites: Mapped[list[Any]] = mapped_column(default=list)
+    locale: Mapped[str] = mapped_column(String(8), default="")
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(default=None)
+    last_login_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class Lease(Base):

@@ -1,143 +1,193 @@
-"""The OpenAPI 3.1 document for /api/v1 (hand-written; a test checks it covers every route)."""
+"""The OpenAPI 3.1 document for /api/v1, generated from the pydantic models that validate requests.
+
+Request bodies come from `moderation.schemas` (the models the views validate with); responses from
+the models below, which the views' JSON follows (schemathesis checks every response against them in
+the test suite). Each operation lists every status code it can answer.
+"""
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
-from moderation.schemas import HONEYPOT_FIELD, MAX_NAME
-from moderation.webhooks import payloads
+from pydantic import BaseModel, Field
+from pydantic.json_schema import models_json_schema
 
-ERROR = {"$ref": "#/components/schemas/Error"}
+from moderation.schemas import ONE_LINE, CommentIn, EditIn
+from moderation.webhooks import openapi as webhooks_openapi
 
-
-def _error(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": ERROR}}}
-
-
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+MAX_ID = 2**63 - 1
+REF = "#/components/schemas/{model}"
 
 
-SITE = {"name": "site", "in": "query", "schema": {"type": "string"},
+class Error(BaseModel):
+    """Every error: a code, a message for people, and per-field reasons where fields were at fault."""
+
+    error: str
+    message: str
+    fields: dict[str, str] = Field(default_factory=dict, description="Per-field reasons (absent when empty).")
+
+
+class Accepted(BaseModel):
+    """A stored comment, queued for scoring."""
+
+    id: int
+    status: Literal["pending"]
+    edit_token: str = Field(description="Keep it: it lets the author see, edit and delete the comment.")
+
+
+class PublicComment(BaseModel):
+    """A published comment as anyone may see it (never email, IP or index)."""
+
+    id: int
+    parent: int | None
+    name: str
+    website: str = Field(description='Render with rel="nofollow ugc".')
+    body_html: str = Field(description="Sanitised HTML.")
+    created: datetime
+    avatar_seed: str
+    replies: list[PublicComment] = Field(default_factory=list, description="In the thread listing only.")
+    status: str | None = Field(None, description="Only with a valid X-Edit-Token.")
+    reasons: list[str] | None = Field(None, description="Only with a valid X-Edit-Token.")
+
+
+class CommentList(BaseModel):
+    """The published comments of a page as a tree."""
+
+    site: str
+    thread: str
+    count: int
+    comments: list[PublicComment]
+
+
+class StatusOut(BaseModel):
+    """A comment's id and status after a change."""
+
+    id: int
+    status: str
+
+
+class FormToken(BaseModel):
+    """A signed, single-use token for one comment form on one page."""
+
+    form_token: str
+    site: str
+    thread: str
+
+
+MODELS: list[type[BaseModel]] = [CommentIn, EditIn, Error, Accepted, PublicComment, CommentList, StatusOut, FormToken]
+
+SITE = {"name": "site", "in": "query", "schema": {"type": "string", "maxLength": 64, "pattern": ONE_LINE},
         "description": "Site id; may be omitted when the Origin matches one site or only one site exists."}
-THREAD = {"name": "thread", "in": "query", "required": True, "schema": {"type": "string"},
-          "description": "Page URL (its origin must belong to the site) or a site-given page id."}
-COMMENT_ID = {"name": "comment_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+THREAD = {"name": "thread", "in": "query", "required": True,
+          "schema": CommentIn.model_json_schema()["properties"]["thread"],
+          "description": "Page URL (on one of the site's origins) or a site-given page id."}
+COMMENT_ID = {"name": "comment_id", "in": "path", "required": True,
+              "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}}
 EDIT_TOKEN = {"name": "X-Edit-Token", "in": "header", "schema": {"type": "string"},
               "description": "The edit_token returned when the comment was posted."}
 
-SCHEMAS: dict[str, Any] = {
-    "Error": {
-        "type": "object", "required": ["error", "message"],
-        "properties": {"error": {"type": "string"}, "message": {"type": "string"},
-                       "fields": {"type": "object", "additionalProperties": {"type": "string"},
-                                  "description": "Per-field reasons (422)."}},
-    },
-    "CommentIn": {
-        "type": "object", "required": ["thread", "body"],
-        "description": "Unknown fields are ignored. name and email are required unless the site's "
-                       "policy sets require_name_email = false.",
-        "properties": {
-            "site": {"type": "string"}, "thread": {"type": "string", "maxLength": 2048},
-            "title": {"type": "string", "maxLength": 500},
-            "parent": {"type": ["integer", "null"], "description": "A published comment on the same thread."},
-            "name": {"type": "string", "maxLength": MAX_NAME},
-            "email": {"type": "string", "format": "email", "description": "Never published."},
-            "website": {"type": "string", "format": "uri", "description": "http(s) only."},
-            "body": {"type": "string", "minLength": 1, "description": "Up to policy.max_body_chars (5000)."},
-            "form_token": {"type": "string", "description": "From GET /api/v1/form-token."},
-            HONEYPOT_FIELD: {"type": "string", "description": "Honeypot: leave empty."},
-            "notify_replies": {"type": "boolean", "default": False,
-                               "description": "Mail the author when the comment is published and when someone "
-                                              "replies (if the service has SMTP configured); needs an email."},
-        },
-    },
-    "Accepted": {
-        "type": "object", "required": ["id", "status", "edit_token"],
-        "properties": {"id": {"type": "integer"}, "status": {"const": "pending"},
-                       "edit_token": {"type": "string"}},
-    },
-    "Comment": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"}, "parent": {"type": ["integer", "null"]}, "name": {"type": "string"},
-            "website": {"type": "string", "description": "Render with rel=\"nofollow ugc\"."},
-            "body_html": {"type": "string", "description": "Sanitised HTML."},
-            "created": {"type": "string", "format": "date-time"}, "avatar_seed": {"type": "string"},
-            "replies": {"type": "array", "items": {"$ref": "#/components/schemas/Comment"}},
-            "status": {"type": "string", "description": "Only with a valid X-Edit-Token."},
-            "reasons": {"type": "array", "items": {"type": "string"}, "description": "Only with X-Edit-Token."},
-        },
-    },
-    "CommentList": {
-        "type": "object",
-        "properties": {"site": {"type": "string"}, "thread": {"type": "string"}, "count": {"type": "integer"},
-                       "comments": {"type": "array", "items": {"$ref": "#/components/schemas/Comment"}}},
-    },
-    "StatusOut": {"type": "object", "properties": {"id": {"type": "integer"}, "status": {"type": "string"}}},
+ERRORS = {
+    "400": "Malformed JSON.",
+    "403": "Not allowed: the page's origin or URL is not registered for the site, or a missing or wrong "
+           "X-Edit-Token, or the edit window has closed.",
+    "404": "No such comment, site or parent comment.",
+    "405": "Method not allowed (see the Allow header).",
+    "409": "Duplicate comment on this page.",
+    "413": "Request too large.",
+    "415": "Not JSON.",
+    "422": "Invalid fields, with per-field reasons.",
+    "429": "Rate limited or posting too quickly (see Retry-After).",
 }
 
-OWNER_ERRORS = {"403": _error("Missing or wrong X-Edit-Token, or the edit window has closed."),
-                "404": _error("No such comment.")}
+
+def _ref(model: type[BaseModel]) -> dict[str, str]:
+    return {"$ref": REF.format(model=model.__name__)}
+
+
+def _operation(summary: str, ok: tuple[str, type[BaseModel], str], errors: tuple[str, ...],
+               parameters: list[dict[str, Any]] | None = None, body: type[BaseModel] | None = None) -> dict[str, Any]:
+    code, model, description = ok
+    responses: dict[str, Any] = {code: {"description": description,
+                                        "content": {"application/json": {"schema": _ref(model)}}}}
+    for error in errors:
+        responses[error] = {"description": ERRORS[error], "content": {"application/json": {"schema": _ref(Error)}}}
+    operation: dict[str, Any] = {"summary": summary, "responses": responses}
+    if parameters:
+        operation["parameters"] = parameters
+    if body is not None:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(body)}}}
+    return operation
+
+
+# What a client can do next with the comment it just posted (its id and edit token).
+AUTHOR_LINKS = {
+    name: {"operationId": operation_id,
+           "parameters": {"comment_id": "$response.body#/id", "header.X-Edit-Token": "$response.body#/edit_token"}}
+    for name, operation_id in (("ViewOwnComment", "getComment"), ("EditOwnComment", "editComment"),
+                               ("DeleteOwnComment", "deleteComment"))
+}
+
+
+def paths() -> dict[str, Any]:
+    """Every public /api/v1 operation with every status code it can answer."""
+    submit = _operation("Submit a comment (scored asynchronously).", ("202", Accepted, "Stored and queued."),
+                        ("400", "403", "404", "409", "413", "415", "422", "429"), body=CommentIn)
+    submit["responses"]["202"]["links"] = AUTHOR_LINKS
+    return {
+        "/api/v1/comments": {
+            "post": submit,
+            "get": _operation("Published comments of a page as a tree.", ("200", CommentList, "The tree."),
+                              ("403", "404", "422"), [SITE, THREAD]),
+        },
+        "/api/v1/comments/{comment_id}": {
+            "get": _operation("One published comment; its author also sees status and reasons.",
+                              ("200", PublicComment, "The comment."), ("404",), [COMMENT_ID, EDIT_TOKEN])
+            | {"operationId": "getComment"},
+            "patch": _operation("Edit the body inside the edit window; it is scored again.",
+                                ("200", StatusOut, "Back to pending."), ("400", "403", "404", "413", "415", "422"),
+                                [COMMENT_ID, EDIT_TOKEN], body=EditIn) | {"operationId": "editComment"},
+            "delete": _operation("Delete one's own comment inside the edit window.", ("200", StatusOut, "Deleted."),
+                                 ("403", "404"), [COMMENT_ID, EDIT_TOKEN]) | {"operationId": "deleteComment"},
+        },
+        "/api/v1/form-token": {
+            "get": _operation("A signed single-use form token for one page.", ("200", FormToken, "The token."),
+                              ("403", "404", "422"), [SITE, THREAD]),
+        },
+        "/api/v1/openapi.json": {
+            "get": {"summary": "This document.", "responses": {"200": {"description": "OpenAPI 3.1 JSON.",
+                                                                       "content": {"application/json": {}}}}},
+        },
+    }
+
+
+def components() -> dict[str, Any]:
+    """JSON Schemas of every model, request bodies in validation mode and responses in serialization mode."""
+    modes = [(m, "validation" if m in (CommentIn, EditIn) else "serialization") for m in MODELS]
+    _, top = models_json_schema(modes, ref_template=REF)  # type: ignore[arg-type]
+    schemas: dict[str, Any] = top.get("$defs", {})
+    return {"schemas": schemas}
 
 
 def document() -> dict[str, Any]:
-    """The whole OpenAPI document, with the webhook payloads in its `webhooks` section."""
-    return payloads.add_to_openapi(_paths_document())
-
-
-def _paths_document() -> dict[str, Any]:
-    return {
+    """The whole OpenAPI document (the moderation API's part comes from moderation.moderator.openapi, the
+    admin webhook API and the `webhooks` section from moderation.webhooks.openapi)."""
+    return webhooks_openapi.merge(merge_moderation({
         "openapi": "3.1.0",
         "info": {"title": "Comment moderation public API", "version": "1"},
         "servers": [{"url": "/"}],
-        "paths": {
-            "/api/v1/comments": {
-                "post": {
-                    "summary": "Submit a comment (scored asynchronously).",
-                    "requestBody": {"required": True, "content": {"application/json": {
-                        "schema": {"$ref": "#/components/schemas/CommentIn"}}}},
-                    "responses": {
-                        "202": _json({"$ref": "#/components/schemas/Accepted"}, "Stored and queued."),
-                        "400": _error("Malformed JSON."), "403": _error("Origin not registered for the site."),
-                        "409": _error("Duplicate comment on this thread."),
-                        "413": _error("Request too large."), "415": _error("Not JSON."),
-                        "422": _error("Invalid fields, with per-field reasons."),
-                        "429": _error("Rate limited or posting too quickly (Retry-After)."),
-                    },
-                },
-                "get": {
-                    "summary": "Published comments of a thread as a tree.",
-                    "parameters": [SITE, THREAD],
-                    "responses": {"200": _json({"$ref": "#/components/schemas/CommentList"}, "The tree."),
-                                  "422": _error("Unknown site or bad thread.")},
-                },
-            },
-            "/api/v1/comments/{comment_id}": {
-                "get": {"summary": "One comment; authors also see status and reasons.",
-                        "parameters": [COMMENT_ID, EDIT_TOKEN],
-                        "responses": {"200": _json({"$ref": "#/components/schemas/Comment"}, "The comment."),
-                                      "404": _error("Not found or not published.")}},
-                "patch": {"summary": "Edit the body inside the edit window; re-scored.",
-                          "parameters": [COMMENT_ID, EDIT_TOKEN],
-                          "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                              "type": "object", "required": ["body"], "properties": {"body": {"type": "string"}}}}}},
-                          "responses": {"200": _json({"$ref": "#/components/schemas/StatusOut"}, "Back to pending."),
-                                        "422": _error("Invalid body."), **OWNER_ERRORS}},
-                "delete": {"summary": "Delete one's own comment inside the edit window.",
-                           "parameters": [COMMENT_ID, EDIT_TOKEN],
-                           "responses": {"200": _json({"$ref": "#/components/schemas/StatusOut"}, "Deleted."),
-                                         **OWNER_ERRORS}},
-            },
-            "/api/v1/form-token": {
-                "get": {"summary": "A signed single-use form token for one page.", "parameters": [SITE, THREAD],
-                        "responses": {"200": _json({"type": "object", "properties": {
-                            "form_token": {"type": "string"}, "site": {"type": "string"},
-                            "thread": {"type": "string"}}}, "The token."),
-                            "422": _error("Unknown site or bad thread.")}},
-            },
-            "/api/v1/openapi.json": {
-                "get": {"summary": "This document.", "responses": {"200": {"description": "OpenAPI 3.1 JSON."}}},
-            },
-        },
-        "components": {"schemas": dict(SCHEMAS)},
+        "paths": paths(),
+        "components": components(),
     }
+    ))
+
+
+def merge_moderation(doc: dict[str, Any]) -> dict[str, Any]:
+    """Add the moderation API's paths and schemas (moderation.moderator.openapi)."""
+    from moderation.moderator.openapi import document as moderation_document
+
+    extra = moderation_document()
+    clash = set(extra["components"]["schemas"]) & set(doc["components"]["schemas"])
+    assert not clash, f"schema names used twice: {clash}"
+    doc["paths"].update(extra["paths"])
+    doc["components"]["schemas"].update(extra["components"]["schemas"])
+    return doc

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from email_validator import EmailNotValidError, validate_email
+from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
@@ -65,6 +65,16 @@ def normalize_thread(thread: str) -> str:
     return thread.split("#", 1)[0] if is_url(thread) else thread
 
 
+def clean_thread(value: str) -> str:
+    """A page URL (valid http(s), fragment dropped) or a site-given page id; raises on anything else."""
+    value = check_controls(value.strip())
+    if not value:
+        raise _invalid("required: the page URL or the site's id for the page")
+    if len(value) > MAX_URL:
+        raise _invalid(f"too long: at most {MAX_URL} characters")
+    return normalize_thread(check_http_url(value, "thread URL") if is_url(value) else value)
+
+
 def check_body(value: str, info: ValidationInfo) -> str:
     """Body: newlines normalised, stripped, 1..policy.max_body_chars, no control characters."""
     value = check_controls(value.replace("\r\n", "\n").replace("\r", "\n").strip(), allow_newlines=True)
@@ -80,33 +90,65 @@ def _policy(info: ValidationInfo) -> PolicySettings:
     return (info.context or {}).get("policy") or PolicySettings()
 
 
+# What the validators below enforce, in JSON Schema terms, for the OpenAPI document: the same
+# rules, stated where they are enforced, so the document cannot promise what the API refuses.
+ONE_LINE = r"^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$"
+MULTI_LINE = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]*$"
+NOT_BLANK = r"\S"
+_URL = r"https?://[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(:[1-9][0-9]{0,3})?(/[^\s\u0000-\u001f\u007f-\u009f]*)?"
+_PAGE_ID = r"(?!https?://)[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*[^\s\u0000-\u001f\u007f-\u009f\u2028\u2029][^\u0000-\u001f\u007f-\u009f\u2028\u2029]*"
+HTTP_URL = f"^{_URL}$"
+THREAD = f"^(?:{_URL}|{_PAGE_ID})$"
+
+
+def _any_case(word: str) -> str:
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in word)
+
+
+# email_validator refuses addresses at special-use domains (.test, .local, ...) whatever the syntax.
+RESERVED_EMAIL_DOMAIN = r"\.(?:" + "|".join(_any_case(n) for n in SPECIAL_USE_DOMAIN_NAMES) + r")\.?$"
+
+
+def _doc(*patterns: str, **extra: Any) -> dict[str, Any]:
+    """json_schema_extra for a field: each pattern must match (allOf), plus plain keywords."""
+    if len(patterns) == 1:
+        extra["pattern"] = patterns[0]
+    elif patterns:
+        extra["allOf"] = [{"pattern": p} for p in patterns]
+    return extra
+
+
+def _required_fields(schema: dict[str, Any]) -> None:
+    schema["required"] = ["thread", "name", "email", "body"]
+
+
 class CommentIn(BaseModel):
-    """A new comment, from JSON or from the WordPress form."""
+    """A new comment. Unknown fields are ignored; name and email may be empty only where the site's policy says so."""
 
-    model_config = ConfigDict(extra="ignore", strict=True, str_strip_whitespace=False)
+    model_config = ConfigDict(extra="ignore", strict=True, str_strip_whitespace=False,
+                              json_schema_extra=_required_fields)
 
-    site: str | None = Field(None, max_length=64)
-    thread: str = Field(..., max_length=MAX_URL)
-    title: str = Field("", max_length=MAX_TITLE)
-    parent: int | None = None
-    name: str = Field("", validate_default=True)
-    email: str = Field("", validate_default=True)
-    website: str = Field("", max_length=MAX_URL)
-    body: str = Field("", validate_default=True)
-    form_token: str = Field("", max_length=2000)
-    homepage: str = Field("", max_length=MAX_URL)
-    notify_replies: bool = False
-
-    @field_validator("notify_replies", mode="before")
-    @classmethod
-    def _checkbox(cls, value: Any) -> Any:
-        # JSON sends true/false; an HTML checkbox sends "on" (or "1") when ticked, nothing otherwise.
-        if isinstance(value, str):
-            if value.strip().lower() in ("", "0", "off", "false", "no"):
-                return False
-            if value.strip().lower() in ("on", "1", "true", "yes"):
-                return True
-        return value
+    site: str | None = Field(None, max_length=64, json_schema_extra=_doc(ONE_LINE),
+                             description="Site id; may be omitted when the Origin matches one site or only one exists.")
+    thread: str = Field(..., max_length=MAX_URL, json_schema_extra={"pattern": THREAD},
+                        description="The page URL (on one of the site's origins) or a page id.")
+    title: str = Field("", max_length=MAX_TITLE, json_schema_extra=_doc(ONE_LINE))
+    parent: int | None = Field(None, description="A published comment on the same page.",
+                               json_schema_extra={"minimum": 1})
+    name: str = Field("", validate_default=True, json_schema_extra=_doc(ONE_LINE, NOT_BLANK, maxLength=MAX_NAME))
+    email: str = Field("", validate_default=True, description="Never published.",
+                       json_schema_extra={"format": "email", "maxLength": MAX_EMAIL,
+                                          "not": {"pattern": RESERVED_EMAIL_DOMAIN}})
+    website: str = Field("", max_length=MAX_URL, description="Empty, or an http(s) URL.",
+                         json_schema_extra={"anyOf": [{"const": ""}, {"pattern": HTTP_URL}]})
+    body: str = Field("", validate_default=True, description="Up to the site's max_body_chars (5000 by default).",
+                      json_schema_extra=_doc(MULTI_LINE, NOT_BLANK, maxLength=5000))
+    form_token: str = Field("", max_length=2000, description="From GET /api/v1/form-token.",
+                            json_schema_extra=_doc(ONE_LINE))
+    homepage: str = Field("", max_length=MAX_URL, description="Honeypot: leave empty.",
+                          json_schema_extra=_doc(ONE_LINE))
+    notify_replies: bool = Field(False, description="Mail the author when the comment is published and when someone "
+                                                    "replies (when the service has SMTP configured); needs an email.")
 
     @field_validator("site", "thread", "title", "website", "form_token", "homepage", mode="after")
     @classmethod
@@ -116,14 +158,16 @@ class CommentIn(BaseModel):
     @field_validator("thread", mode="after")
     @classmethod
     def _thread(cls, value: str) -> str:
-        if not value:
-            raise _invalid("required: the page URL or the site's id for the page")
-        return normalize_thread(check_http_url(value, "thread URL") if is_url(value) else value)
+        return clean_thread(value)
 
     @field_validator("parent", mode="before")
     @classmethod
     def _parent(cls, value: Any) -> Any:
         # WordPress sends comment_parent=0 for a top-level comment, and forms send strings.
+        if isinstance(value, bool):
+            raise _invalid("must be the id of a published comment")
+        if isinstance(value, float) and value.is_integer():  # JSON's 12.0 is the integer 12
+            value = int(value)
         if value in (None, "", "0", 0):
             return None
         if isinstance(value, str) and value.strip().isdigit():
@@ -172,9 +216,9 @@ class CommentIn(BaseModel):
 class EditIn(BaseModel):
     """An author's edit: only the body changes."""
 
-    model_config = ConfigDict(extra="ignore", strict=True)
+    model_config = ConfigDict(extra="ignore", strict=True, json_schema_extra={"required": ["body"]})
 
-    body: str = Field("", validate_default=True)
+    body: str = Field("", validate_default=True, json_schema_extra=_doc(MULTI_LINE, NOT_BLANK, maxLength=5000))
 
     @field_validator("body", mode="after")
     @classmethod

@@ -48,6 +48,7 @@ class PolicySettings(_Strict):
     max_body_chars: int = Field(5000, ge=1, le=100_000)
     edit_window_minutes: int = Field(15, ge=0)
     banned_ip_ranges: list[str] = []
+    reports_threshold: int = Field(3, ge=1, description="reader reports that send a published comment back to held")
 
     @field_validator("banned_ip_ranges")
     @classmethod
@@ -66,6 +67,18 @@ class SiteSettings(_Strict):
     name: str = ""
     origins: list[str] = []
     policy: dict[str, Any] = {}
+
+
+class ModeratorSettings(_Strict):
+    """The moderator queue: sessions, login throttle, undo, paging."""
+
+    session_idle_minutes: int = Field(60, ge=1)
+    login_max_failures: int = Field(5, ge=1)
+    login_lock_minutes: int = Field(15, ge=1)
+    undo_seconds: int = Field(15, ge=1)
+    page_size: int = Field(50, ge=1, le=500)
+    bulk_max: int = Field(5000, ge=1)
+    rate_limit_reports: str = "10 per minute"
 
 
 class SecretSettings(_Strict):
@@ -132,6 +145,7 @@ class Settings(_Strict):
     webhook_log_retention_days: int = Field(30, ge=1)
     notifications: NotificationSettings = NotificationSettings()
     policy: PolicySettings = PolicySettings()
+    moderator: ModeratorSettings = ModeratorSettings()
     sites: dict[str, SiteSettings] = {}
     secrets: SecretSettings = SecretSettings()
 

@@ -1,4 +1,4 @@
-"""S6: signed single-use form tokens and the honeypot. Bots get the same 202; the facts are signals."""
+"""Signed single-use form tokens and the honeypot. Bots get the same 202; the facts are signals."""
 from __future__ import annotations
 
 import pytest
@@ -107,7 +107,7 @@ def test_form_token_endpoint_checks_site_and_thread(app_factory) -> None:  # typ
     client = app.test_client()
     assert client.get("/api/v1/form-token", query_string={"site": "news"}).status_code == 422
     bad = client.get("/api/v1/form-token", query_string={"site": "news", "thread": "https://evil.example/x"})
-    assert bad.status_code == 422 and "thread" in bad.json["fields"]
-    assert client.get("/api/v1/form-token", query_string={"site": "zzz", "thread": "x"}).status_code == 422
+    assert bad.status_code == 403 and "thread" in bad.json["fields"]
+    assert client.get("/api/v1/form-token", query_string={"site": "zzz", "thread": "x"}).status_code == 404
     ok = client.get("/api/v1/form-token", query_string={"site": "news", "thread": "artikel-99"})
     assert ok.status_code == 200 and ok.headers["Cache-Control"] == "no-store"

@@ -92,7 +92,7 @@ def test_published_tree_nests_replies(app_factory, database_url: str) -> None:  
         assert needle not in response.get_data(as_text=True)
     # A reply to a comment that is not published is refused.
     refused = post(client, parent=hidden, body="Balasan ke komentar tertahan")
-    assert refused.status_code == 422 and "parent" in refused.json["fields"]
+    assert refused.status_code == 404 and "parent" in refused.json["fields"]
 
 
 def test_author_view_edit_and_delete(app_factory) -> None:  # type: ignore[no-untyped-def]
@@ -144,7 +144,7 @@ def test_edit_window_closes(app_factory, method: str) -> None:  # type: ignore[n
 
 def test_get_unknown_comment(client) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/api/v1/comments/12345").status_code == 404
-    assert client.get("/api/v1/comments", query_string={"site": "nope", "thread": "x"}).status_code == 422
+    assert client.get("/api/v1/comments", query_string={"site": "nope", "thread": "x"}).status_code == 404
 
 
 def test_returning_author_recognised_by_signed_cookie(app_factory) -> None:  # type: ignore[no-untyped-def]
@@ -160,3 +160,27 @@ def test_returning_author_recognised_by_signed_cookie(app_factory) -> None:  # t
         assert session.get(Comment, first.json["id"]).signals["author_recognised"] is False
         assert session.get(Comment, second).signals["author_recognised"] is True
         assert session.get(Comment, third).signals["author_recognised"] is False
+
+
+def test_a_deleted_comment_is_gone_even_for_its_author(app_factory) -> None:  # type: ignore[no-untyped-def]
+    app = news_app(app_factory)
+    client = app.test_client()
+    created = post(client).json
+    headers = {"X-Edit-Token": created["edit_token"]}
+    assert client.get(f"/api/v1/comments/{created['id']}", headers=headers).status_code == 200
+    assert client.delete(f"/api/v1/comments/{created['id']}", headers=headers).status_code == 200
+    assert client.get(f"/api/v1/comments/{created['id']}", headers=headers).status_code == 404
+
+
+@pytest.mark.parametrize("method", ["get", "patch", "delete"])
+def test_an_id_beyond_sql_range_is_not_found(app_factory, method: str) -> None:  # type: ignore[no-untyped-def]
+    client = news_app(app_factory).test_client()
+    kwargs = {"json": {"body": "x"}} if method == "patch" else {}
+    response = getattr(client, method)(f"/api/v1/comments/{2**63}", **kwargs)
+    assert response.status_code == 404 and response.json["error"] == "not_found"
+
+
+def test_method_not_allowed_says_what_is(app_factory) -> None:  # type: ignore[no-untyped-def]
+    response = news_app(app_factory).test_client().put("/api/v1/comments")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}

@@ -1,4 +1,4 @@
-"""S5 rate limits (Redis, trusted proxies, Redis down), flood and duplicate (409), and CORS."""
+"""Rate limits (Redis, trusted proxies, Redis down), flood and duplicate (409), and CORS."""
 from __future__ import annotations
 
 import uuid

@@ -1,4 +1,4 @@
-"""C1: the Celery settings that make a SIGKILLed worker lose nothing, pinned, plus the Redis side."""
+"""The Celery settings that make a SIGKILLed worker lose nothing, pinned, plus the Redis side."""
 from __future__ import annotations
 
 import json

@@ -2,7 +2,7 @@
 
 One private Redis (recorded with MONITOR), one SQLite file and one real worker process for the
 whole module, because loading the trained model is the slow part. The last test scans everything
-the run produced for the plaintext emails (P4).
+the run produced for the plaintext emails.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""P1-P3, P6: email encryption with a key ring, keyed blind index, masking, IP truncation."""
+"""Email encryption with a key ring, keyed blind index, masking, IP truncation."""
 from __future__ import annotations
 
 import hashlib

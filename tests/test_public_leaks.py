@@ -1,4 +1,4 @@
-"""P1: no email, and no unkeyed hash of it, on any public GET route or the demo page."""
+"""No email, and no unkeyed hash of it, on any public GET route or the demo page."""
 from __future__ import annotations
 
 import base64

@@ -1,4 +1,4 @@
-"""P2(c): `moderation rotate-keys` re-encrypts every author email, so the old key can be dropped."""
+"""`moderation rotate-keys` re-encrypts every author email, so the old key can be dropped."""
 from __future__ import annotations
 
 from typing import Any

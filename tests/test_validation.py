@@ -38,14 +38,14 @@ FIELD_CASES = [
     ("body lone surrogate", {"body": "halo \ud800"}, 422, "body"),
     ("body not a string", {"body": ["a"]}, 422, "body"),
     ("thread missing", {"thread": ""}, 422, "thread"),
-    ("thread foreign origin", {"thread": "https://evil.example/page"}, 422, "thread"),
+    ("thread foreign origin", {"thread": "https://evil.example/page"}, 403, "thread"),
     ("thread bad url", {"thread": "http://"}, 422, "thread"),
     ("thread control", {"thread": "page\x01"}, 422, "thread"),
     ("title control", {"title": "Judul\x02"}, 422, "title"),
-    ("parent unknown", {"parent": 999}, 422, "parent"),
+    ("parent unknown", {"parent": 999}, 404, "parent"),
     ("parent negative", {"parent": -3}, 422, "parent"),
     ("parent not int", {"parent": "abc"}, 422, "parent"),
-    ("unknown site", {"site": "nope"}, 422, "site"),
+    ("unknown site", {"site": "nope"}, 404, "site"),
     ("site not a string", {"site": 5}, 422, "site"),
 ]
 
@@ -58,7 +58,7 @@ def test_bad_field(app_factory, overrides: dict, status: int, field: str) -> Non
     payload.update(overrides)
     response = client.post("/api/v1/comments", json=payload)
     assert response.status_code == status, response.json
-    assert response.json["error"] == "invalid"
+    assert response.json["error"] == {403: "forbidden", 404: "not_found", 413: "request_entity_too_large"}.get(status, "invalid")
     assert field in response.json["fields"], response.json
     assert "budi@example.com" not in response.get_data(as_text=True)
     assert counts(app)[:3] == (0, 0, 0)

@@ -72,8 +72,8 @@ def test_honeypot_gets_the_same_redirect(app_factory) -> None:  # type: ignore[n
     ({"url": "javascript:alert(1)"}, 422, "website"),
     ({"comment": ""}, 422, "body"),
     ({"comment": "x\x00"}, 422, "body"),
-    ({"site": "nope"}, 422, "site"),
-    ({"comment_parent": "77"}, 422, "parent"),
+    ({"site": "nope"}, 404, "site"),
+    ({"comment_parent": "77"}, 404, "parent"),
 ])
 def test_error_page(app_factory, fields: dict, status: int, field: str) -> None:  # type: ignore[no-untyped-def]
     app = news_app(app_factory)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from moderation import policy
 from moderation.models import Comment
+from moderation.moderator import bans
 from moderation.services import decisions, sites
 from moderation.settings import Settings
 from moderation.signals import Signals
@@ -79,6 +80,9 @@ def score_comment(sessions: sessionmaker[Session], settings: Settings, comment_i
             return _hold(session, comment, attempts - 1)
         signals = Signals.from_json(comment.signals)
         rules = sites.policy_for(settings, sites.cached_site(session, comment.thread.site_id))
+        banned_ranges = bans.active_ip_ranges(session, comment.thread.site_id)  # set by moderators
+        if banned_ranges:
+            rules = rules.model_copy(update={"banned_ip_ranges": [*rules.banned_ip_ranges, *banned_ranges]})
         try:
             outcome, thresholds = classify(comment, signals, rules)
         except ClassifierFailed as exc:

@@ -8,15 +8,17 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from moderation import antibot, cors, openapi, schemas
 from moderation.db import get_session
-from moderation.errors import APIError, NotFound, ValidationFailed
+from moderation.errors import APIError, Forbidden, NotFound, ValidationFailed
 from moderation.extensions import get_redis, get_settings, score_enqueuer
 from moderation.models import Status
+from moderation.moderator import reports
+from moderation.moderator.schemas import ReportIn
+from moderation.moderator.schemas import parse as _parse
 from moderation.services import comments, present, sites
 
 R = TypeVar("R", bound=BaseResponse)
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-# Ids above SQL's largest integer cannot exist: the router answers 404 without asking the database.
-COMMENT_PATH = f"/comments/<int(max={comments.MAX_ID}):comment_id>"
+COMMENT_PATH = "/comments/<int:comment_id>"  # ids beyond SQL's range are a 404 in comments.get_comment
 bp.after_request(cors.apply)
 
 
@@ -42,6 +44,11 @@ def json_body() -> dict[str, Any]:
     return data
 
 
+def parse_report(data: dict[str, Any]) -> ReportIn:
+    """The report body, or 422 naming the field."""
+    return _parse(ReportIn, data)
+
+
 def _meta() -> comments.RequestMeta:
     return comments.RequestMeta(ip=request.remote_addr or "", origin=request.headers.get("Origin"),
                                 author_cookie=request.cookies.get(comments.AUTHOR_COOKIE, ""))
@@ -61,19 +68,13 @@ def _site_and_thread() -> tuple[str, str]:
     sites.ensure_synced(session, get_settings())
     site = sites.resolve_site(session, request.args.get("site") or None, request.headers.get("Origin"))
     g.cors_site = site.id
-    thread = request.args.get("thread", "").strip()
-    reason = None
-    if not thread:
-        reason = "required: the page URL or the site's id for the page"
-    else:
-        try:
-            schemas.check_controls(thread)
-            reason = sites.check_thread_url(site, thread)
-        except ValueError as exc:
-            reason = str(exc)
-    if reason:
-        raise ValidationFailed("Please correct the fields listed.", {"thread": reason})
-    return site.id, schemas.normalize_thread(thread)
+    try:
+        thread = schemas.clean_thread(request.args.get("thread", ""))
+    except ValueError as exc:  # pydantic's error carries the reason as its message
+        raise ValidationFailed("Please correct the fields listed.", {"thread": str(exc)}) from None
+    if reason := sites.check_thread_url(site, thread):
+        raise Forbidden("This page is not on the site's registered origins.", {"thread": reason})
+    return site.id, thread
 
 
 @bp.errorhandler(comments.TooFast)
@@ -109,7 +110,7 @@ def get_comment(comment_id: int) -> Response:
     comment = comments.get_comment(session, comment_id)
     g.cors_site = comment.thread.site_id
     is_author = comments.authorised(get_settings(), comment, request.headers.get("X-Edit-Token"))
-    if comment.status != Status.PUBLISHED.value and not is_author:
+    if comment.status == Status.DELETED or (comment.status != Status.PUBLISHED and not is_author):
         raise NotFound("No such comment.")
     body = present.public_comment(get_settings(), comment)
     if is_author:
@@ -136,6 +137,21 @@ def delete_comment(comment_id: int) -> Response:
     comment = comments.delete_comment(get_settings(), get_session(), comment_id, request.headers.get("X-Edit-Token"))
     g.cors_site = comment.thread.site_id
     return jsonify({"id": comment.id, "status": comment.status})
+
+
+@bp.post("/comments/<int:comment_id>/report")
+def report_comment(comment_id: int) -> tuple[Response, int]:
+    """A reader reports a published comment (typed reason, optional text); rate limited."""
+    data = parse_report(json_body())
+    session = get_session()
+    g.cors_site = comments.get_comment(session, comment_id).thread.site_id
+    result = reports.report(session, get_settings(), comment_id, data.reason, data.text,
+                            request.cookies.get(reports.READER_COOKIE, ""), request.remote_addr or "")
+    session.commit()
+    response = jsonify({"id": comment_id, "received": True})
+    response.set_cookie(reports.READER_COOKIE, result.reader_cookie, max_age=365 * 24 * 3600, httponly=True,
+                        samesite="Lax", secure=request.is_secure, path="/api/v1/comments")
+    return response, 201
 
 
 @bp.get("/form-token")

@@ -143,14 +143,15 @@ def text_signals(body: str, website: str) -> dict[str, Any]:
     return {"links": count_links(body_html(body), website), "website_given": bool(website), "body_chars": len(body)}
 
 
-def _enqueue_committed(session: Session, message: OutboxMessage, enqueue: queue.Enqueue) -> None:
+def enqueue_committed(session: Session, message: OutboxMessage, enqueue: queue.Enqueue) -> None:
     """Send after the commit; a failed send re-opens the outbox row for the sweeper."""
     if not enqueue(message.comment_id):
         session.execute(_MARK_UNSENT, {"mid": message.id})
         session.commit()
 
 
-def _sent_outbox_row(comment_id: int) -> OutboxMessage:
+def scoring_outbox_row(comment_id: int) -> OutboxMessage:
+    """The outbox row for (re-)scoring a comment; add it in the transaction that makes the comment pending."""
     # Written as sent because the request sends right after its commit; if that send fails the
     # row is re-opened, and if the process dies in between, the comment stays pending and the
     # sweeper re-sends it (moderation.services.outbox). No second write on the happy path.
@@ -170,19 +171,19 @@ def submit_comment(settings: Settings, session: Session, redis: Redis, raw: Mapp
     policy = sites.policy_for(settings, site)
     if site is not None:
         sites.check_origin(site, meta.origin)
-        thread_uri = raw.get("thread")
-        if isinstance(thread_uri, str) and (reason := sites.check_thread_url(site, thread_uri.strip())):
-            site_errors["thread"] = reason
     data = schemas.parse(schemas.CommentIn, raw, policy, site_errors)
     assert site is not None  # resolve_site either found one or put its error in site_errors
+    if reason := sites.check_thread_url(site, data.thread):
+        raise Forbidden("This page is not on the site's registered origins.", {"thread": reason})
 
     thread = session.scalars(_THREAD, {"site_id": site.id, "uri": data.thread}).first()
     parent_id = None
     if data.parent is not None:
         parent = session.get(Comment, data.parent) if data.parent <= MAX_ID else None
         if parent is None or thread is None or parent.thread_id != thread.id or parent.status != Status.PUBLISHED.value:
-            raise ValidationFailed("Please correct the fields listed.",
-                                   {"parent": "not a published comment on this page"})
+            # Unpublished, deleted or on another page: for this page it does not exist.
+            raise NotFound("The comment you are replying to was not found on this page.",
+                           {"parent": "not a published comment on this page"})
         parent_id = parent.id
     bidx = privacy.blind_index(settings, data.email) if data.email else ""
     author = session.scalars(_AUTHOR, {"site_id": site.id, "email_bidx": bidx}).first()
@@ -212,11 +213,11 @@ def submit_comment(settings: Settings, session: Session, redis: Redis, raw: Mapp
                       notify_replies=bool(data.notify_replies and data.email))
     session.add(comment)
     session.flush()
-    message = _sent_outbox_row(comment.id)
+    message = scoring_outbox_row(comment.id)
     session.add(message)
     webhook_events.record(session, "comment.created", comment.id, actor="author", settings=settings)
     session.commit()
-    _enqueue_committed(session, message, enqueue)
+    enqueue_committed(session, message, enqueue)
     cookie = _cookie_serializer(settings).dumps({"s": site.id, "a": author.id}) if bidx else ""
     return Submitted(id=comment.id, site_id=site.id, thread=data.thread, edit_token=token, author_cookie=cookie)
 
@@ -268,11 +269,11 @@ def edit_comment(settings: Settings, session: Session, comment_id: int, token: s
     session.execute(delete(Decision).where(Decision.comment_id == comment.id))
     session.add(AuditEntry(comment_id=comment.id, actor="author", from_status=previous,
                            to_status=Status.PENDING.value, reason="edited by author"))
-    message = _sent_outbox_row(comment.id)
+    message = scoring_outbox_row(comment.id)
     session.add(message)
     webhook_events.record(session, "comment.edited", comment.id, actor="author", settings=settings)
     session.commit()
-    _enqueue_committed(session, message, enqueue)
+    enqueue_committed(session, message, enqueue)
     return comment
 
 

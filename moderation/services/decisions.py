@@ -33,7 +33,8 @@ _SET_STATUS = (
     update(_comments)
     .where(_comments.c.id == bindparam("cid"), _comments.c.status == Status.PENDING.value,
            _comments.c.body_hmac == bindparam("scored_hmac"))
-    .values(status=bindparam("new_status"), decided_at=bindparam("now"), updated_at=bindparam("now"))
+    .values(status=bindparam("new_status"), decided_at=bindparam("now"), updated_at=bindparam("now"),
+            priority=bindparam("priority"), version=_comments.c.version + 1)
     .returning(_comments.c.author_id)
 )
 _INSERT_DECISION = insert(table_of(Decision))
@@ -60,9 +61,10 @@ def count_attempt(session: Session, comment_id: int) -> int | None:
 def author_facts(comment: Comment, signals: Signals) -> policy.AuthorFacts:
     """What the policy may know about the commenter."""
     author: Author = comment.author
+    until = author.banned_until
     return policy.AuthorFacts(
         published_count=author.published_count,
-        banned=author.banned,
+        banned=author.banned and (until is None or until > utcnow()),
         recognised=signals.author_recognised,
         ip_prefix=comment.ip_prefix or "",
     )
@@ -79,6 +81,12 @@ class Outcome:
     language: str = ""
 
 
+def queue_priority(scores: dict[str, Any]) -> float:
+    """The moderator queue's sort key: the highest classifier score (0 when unscored)."""
+    values = [float(v) for k, v in scores.items() if k in policy.SCORE_REASONS and isinstance(v, (int, float))]
+    return max(values, default=0.0)
+
+
 def record_decision(
     session: Session, comment_id: int, body_hmac: str | None, decision: policy.Decision, outcome: Outcome,
     actor: str = "system",
@@ -91,8 +99,9 @@ def record_decision(
     """
     now = utcnow()
     conn = session.connection()
-    author_id = conn.execute(_SET_STATUS, {"cid": comment_id, "scored_hmac": body_hmac,
-                                           "new_status": decision.status.value, "now": now}).scalar_one_or_none()
+    author_id = conn.execute(_SET_STATUS, {"cid": comment_id, "scored_hmac": body_hmac, "now": now,
+                                           "new_status": decision.status.value,
+                                           "priority": queue_priority(outcome.scores)}).scalar_one_or_none()
     if author_id is None:
         log.info("comment %s no longer pending with the scored text; decision dropped", comment_id)
         return False

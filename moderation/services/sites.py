@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from moderation.errors import Forbidden, ValidationFailed
+from moderation.errors import Forbidden, NotFound, ValidationFailed
 from moderation.models import Site
 from moderation.settings import PolicySettings, Settings, deep_merge
 
@@ -172,7 +172,7 @@ def resolve_site(session: Session, site_id: str | None, origin: str | None = Non
             return _attach(session, known[site_id])
         site = session.get(Site, site_id)  # created elsewhere since the snapshot
         if site is None:
-            raise ValidationFailed("Unknown site.", {"site": f"unknown site {site_id!r}"})
+            raise NotFound("Unknown site.", {"site": f"unknown site {site_id!r}"})
         forget_sites()
         return site
     if origin and origin_of(origin):
