@@ -23,10 +23,12 @@ __all__ = ["DELIVER_TASK", "QUEUE", "SWEEP_TASK", "beat_schedule", "init_app", "
 
 def init_app(app: Flask, settings: Settings) -> None:
     """Send deliveries after commit from every session of this app; mount the unsubscribe pages."""
-    from moderation.webhooks import dispatch, models, views  # noqa: F401  (models: tables on the metadata)
+    from moderation.webhooks import admin_api, dispatch, models, ui, views  # noqa: F401  (models: tables)
 
     dispatch.attach(app.extensions["db_sessionmaker"], settings, dispatch.celery_enqueue(app.extensions["celery"]))
     app.register_blueprint(views.bp)
+    app.register_blueprint(admin_api.bp)
+    app.register_blueprint(ui.bp)
 
 
 def task_routes(maintenance_queue: str) -> dict[str, dict[str, str]]:
