@@ -16,7 +16,7 @@ from moderation.extensions import get_settings
 from moderation.moderator.auth import Actor
 from moderation.moderator.schemas import parse
 from moderation.moderator.security import api_actor
-from moderation.webhooks import delivery, endpoints
+from moderation.webhooks import delivery, endpoints, present
 from moderation.webhooks.models import WebhookEndpoint
 from moderation.webhooks.schemas import AttemptsQuery, EndpointIn, EndpointPatch, RedeliverIn, RotateIn
 
@@ -39,7 +39,7 @@ def _endpoint(endpoint_id: int) -> WebhookEndpoint:
 
 
 def _view(endpoint: WebhookEndpoint) -> dict[str, Any]:
-    return endpoints.summary(endpoint, endpoints.delivery_counts(get_session(), endpoint.id))
+    return present.summary(endpoint, present.delivery_counts(get_session(), endpoint.id))
 
 
 def _no_store(response: Response) -> Response:
@@ -102,7 +102,7 @@ def rotate(endpoint_id: int) -> Response:
     secret = endpoints.rotate(session, get_settings(), endpoint_id, data.secret, data.overlap_hours)
     session.commit()
     return _no_store(jsonify({"id": endpoint_id, "secret": secret,
-                              "old_secret_until": endpoints.summary(endpoint)["rotation_overlap_until"]}))
+                              "old_secret_until": present.summary(endpoint)["rotation_overlap_until"]}))
 
 
 @bp.post("/<int:endpoint_id>/test")
@@ -113,7 +113,7 @@ def test(endpoint_id: int) -> Response:
     delivery_id = endpoints.create_test_delivery(session, endpoint_id)
     session.commit()
     outcome = delivery.attempt(session, get_settings(), delivery_id)
-    row = endpoints.attempt_log(session, endpoint_id, limit=1)[0]
+    row = present.attempt_log(session, endpoint_id, limit=1)[0]
     return _no_store(jsonify({"delivered": outcome == "delivered", "message": row["message"],
                               "status": row["response_status"], "body": row["response_body"],
                               "duration_ms": row["duration_ms"], "error": row["error"]}))
@@ -135,4 +135,4 @@ def attempts(endpoint_id: int) -> Response:
     """The delivery log, newest first: event, webhook-id, attempt, time, status, first 1 KB, duration, error."""
     _endpoint(endpoint_id)
     query = parse(AttemptsQuery, {k: v for k, v in request.args.items() if v != ""})
-    return _no_store(jsonify({"attempts": endpoints.attempt_log(get_session(), endpoint_id, query.limit)}))
+    return _no_store(jsonify({"attempts": present.attempt_log(get_session(), endpoint_id, query.limit)}))

@@ -14,7 +14,7 @@ from moderation.db import session_scope
 from moderation.errors import APIError
 from moderation.extensions import get_sessionmaker, get_settings
 from moderation.settings import Settings
-from moderation.webhooks import delivery, endpoints
+from moderation.webhooks import delivery, endpoints, present
 
 OPTION_NAMES = {"url": "URL", "events": "--events", "secret": "--secret", "site": "SITE",
                 "overlap_hours": "--overlap-hours", "description": "--description"}
@@ -68,7 +68,7 @@ def add(site: str, url: str, events: str, author_contact: bool, secret: str | No
 def list_endpoints(site: str | None, as_json: bool) -> None:
     """Endpoints with their state; disabled ones say why."""
     with session_scope(current_app) as session:
-        rows = [endpoints.summary(e, endpoints.delivery_counts(session, e.id))
+        rows = [present.summary(e, present.delivery_counts(session, e.id))
                 for e in endpoints.listing(session, site)]
     if as_json:
         for row in rows:
@@ -100,7 +100,7 @@ def update(endpoint_id: int, url: str | None, events: str | None, author_contact
         with session_scope(current_app) as session:
             endpoint = endpoints.update_endpoint(session, _settings(), endpoint_id, url=url, events=events,
                                                  author_contact=author_contact, description=description)
-            _echo_json(endpoints.summary(endpoint))
+            _echo_json(present.summary(endpoint))
     except APIError as exc:
         raise _fail(exc) from None
 
@@ -116,7 +116,7 @@ def rotate(endpoint_id: int, secret: str | None, overlap_hours: float | None) ->
     try:
         with session_scope(current_app) as session:
             secret = endpoints.rotate(session, _settings(), endpoint_id, secret, overlap_hours)
-            until = endpoints.summary(endpoints.get(session, endpoint_id))["rotation_overlap_until"]
+            until = present.summary(endpoints.get(session, endpoint_id))["rotation_overlap_until"]
     except APIError as exc:
         raise _fail(exc) from None
     _echo_json({"id": endpoint_id, "secret": secret, "old_secret_until": until})
@@ -163,7 +163,7 @@ def test(endpoint_id: int) -> None:
     session = get_sessionmaker(app)()
     try:
         outcome = delivery.attempt(session, settings, delivery_id)
-        log = endpoints.attempt_log(session, endpoint_id, limit=1)[0]
+        log = present.attempt_log(session, endpoint_id, limit=1)[0]
     finally:
         session.close()
     _echo_json({"delivered": outcome == "delivered", "message": log["message"], "status": log["response_status"],
@@ -196,7 +196,7 @@ def attempt_log(endpoint_id: int, limit: int) -> None:
     try:
         with session_scope(current_app) as session:
             endpoints.get(session, endpoint_id)
-            rows = endpoints.attempt_log(session, endpoint_id, limit)
+            rows = present.attempt_log(session, endpoint_id, limit)
     except APIError as exc:
         raise _fail(exc) from None
     for row in rows:

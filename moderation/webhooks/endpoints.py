@@ -8,11 +8,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from moderation import privacy
@@ -20,7 +20,7 @@ from moderation.errors import NotFound, ValidationFailed
 from moderation.models import Site, utcnow
 from moderation.settings import Settings
 from moderation.webhooks import dispatch, payloads, sender, signing, ssrf
-from moderation.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookMessage
+from moderation.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookMessage
 
 log = logging.getLogger("moderation.webhooks")
 
@@ -255,45 +255,6 @@ def listing(session: Session, site_id: str | None = None) -> list[WebhookEndpoin
     if site_id is not None:
         query = query.where(WebhookEndpoint.site_id == site_id)
     return list(session.scalars(query))
-
-
-def summary(endpoint: WebhookEndpoint, counts: dict[str, int] | None = None) -> dict[str, Any]:
-    """What admins see of an endpoint (never the secret)."""
-    return {
-        "id": endpoint.id, "site": endpoint.site_id, "url": endpoint.url, "description": endpoint.description,
-        "events": list(endpoint.event_types or []), "author_contact": endpoint.author_contact,
-        "enabled": endpoint.enabled, "disabled_reason": endpoint.disabled_reason or None,
-        "disabled_at": payloads.iso(endpoint.disabled_at), "failing_since": payloads.iso(endpoint.failing_since),
-        "last_success_at": payloads.iso(endpoint.last_success_at),
-        "rotation_overlap_until": payloads.iso(endpoint.previous_secret_until),
-        "created_at": payloads.iso(endpoint.created_at), "deliveries": counts or {},
-    }
-
-
-def delivery_counts(session: Session, endpoint_id: int) -> dict[str, int]:
-    """How many deliveries of the endpoint are pending, delivered and failed."""
-    rows = session.execute(select(WebhookDelivery.status, func.count())
-                           .where(WebhookDelivery.endpoint_id == endpoint_id).group_by(WebhookDelivery.status))
-    return {str(status): int(count) for status, count in rows}
-
-
-def attempt_log(session: Session, endpoint_id: int, limit: int = 50,
-                only: Sequence[str] | None = None) -> list[dict[str, Any]]:
-    """The newest attempts of an endpoint: event, webhook-id, attempt, time, status, body, duration, error."""
-    query = (select(WebhookAttempt, WebhookDelivery, WebhookMessage)
-             .join(WebhookDelivery, WebhookAttempt.delivery_id == WebhookDelivery.id)
-             .join(WebhookMessage, WebhookDelivery.message_id == WebhookMessage.id)
-             .where(WebhookDelivery.endpoint_id == endpoint_id)
-             .order_by(WebhookAttempt.id.desc()).limit(limit))
-    if only:
-        query = query.where(WebhookDelivery.status.in_(list(only)))
-    return [{
-        "event": message.event_type, "message": message.msg_id, "comment": message.comment_id,
-        "attempt": attempt.attempt, "started_at": payloads.iso(attempt.started_at),
-        "outcome": attempt.outcome, "response_status": attempt.response_status,
-        "response_body": attempt.response_body, "duration_ms": attempt.duration_ms, "error": attempt.error,
-        "delivery_status": delivery.status,
-    } for attempt, delivery, message in session.execute(query)]
 
 
 def rotate_stored_secrets(session: Session, settings: Settings) -> int:

@@ -16,7 +16,7 @@ from moderation.extensions import get_settings
 from moderation.models import Site
 from moderation.moderator.security import check_csrf, check_same_origin, session_actor
 from moderation.moderator.ui import CSP
-from moderation.webhooks import delivery, endpoints, payloads
+from moderation.webhooks import delivery, endpoints, payloads, present
 from moderation.webhooks.models import WebhookEndpoint
 
 bp = Blueprint("webhooks_ui", __name__, url_prefix="/moderation/webhooks")
@@ -72,7 +72,7 @@ def _mine(endpoint_id: int) -> WebhookEndpoint:
 
 def _listing(**extra: Any) -> tuple[str, int]:
     session = get_session()
-    rows = [endpoints.summary(e, endpoints.delivery_counts(session, e.id)) for e in endpoints.listing(session)
+    rows = [present.summary(e, present.delivery_counts(session, e.id)) for e in endpoints.listing(session)
             if g.actor.allows("admin", e.site_id)]
     sites = [s for s in session.scalars(select(Site.id).order_by(Site.id)) if g.actor.allows("admin", s)]
     status = 422 if extra.get("errors") else 200
@@ -83,8 +83,8 @@ def _listing(**extra: Any) -> tuple[str, int]:
 def _detail(endpoint_id: int, **extra: Any) -> tuple[str, int]:
     endpoint = _mine(endpoint_id)
     session = get_session()
-    view = endpoints.summary(endpoint, endpoints.delivery_counts(session, endpoint.id))
-    log = endpoints.attempt_log(session, endpoint_id, limit=50)
+    view = present.summary(endpoint, present.delivery_counts(session, endpoint.id))
+    log = present.attempt_log(session, endpoint_id, limit=50)
     status = 422 if extra.get("errors") else 200
     return render_template("moderator/webhook.html", endpoint=view, log=log, events=payloads.EVENT_TYPES,
                            **extra), status
@@ -144,7 +144,7 @@ def test(endpoint_id: int) -> tuple[str, int]:
     session.commit()
     outcome = delivery.attempt(session, get_settings(), delivery_id)
     return _detail(endpoint_id, tested={"delivered": outcome == "delivered",
-                                        **endpoints.attempt_log(session, endpoint_id, limit=1)[0]})
+                                        **present.attempt_log(session, endpoint_id, limit=1)[0]})
 
 
 @bp.post("/<int:endpoint_id>/rotate")
