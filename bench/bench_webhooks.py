@@ -35,13 +35,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 from redis import Redis
+from sqlalchemy import text
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -94,7 +95,7 @@ def receiver_main(port: int, fail_share: float, out: str) -> None:
         def log_message(self, *_: Any) -> None:
             pass
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             status = 500 if rng.random() < fail_share else 200
             if status == 200:
@@ -120,14 +121,14 @@ def secrets() -> dict[str, Any]:
 class Rig:
     """Redis, config, database and child processes for one run, in a temporary directory."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, database_url: str = "") -> None:
         self.workdir = workdir
         self.children: list[subprocess.Popen[bytes]] = []
         self.redis_port = free_port()
         self.start(["redis-server", "--bind", "127.0.0.1", "--port", str(self.redis_port), "--save", "",
                     "--appendonly", "no", "--dir", str(workdir)], "redis")
         self.config = {
-            "env": "testing", "database_url": f"sqlite:///{workdir}/bench.sqlite",
+            "env": "testing", "database_url": database_url or f"sqlite:///{workdir}/bench.sqlite",
             "redis_url": f"redis://127.0.0.1:{self.redis_port}/0", "secrets": secrets(),
             "instance_path": str(workdir / "instance"), "log_level": "WARNING",
             "webhook_allow_networks": ["127.0.0.0/8"], "webhook_retry_schedule": BENCH_SCHEDULE,
@@ -136,6 +137,10 @@ class Rig:
         self.config_file = workdir / "moderation.toml"
         self.config_file.write_text(tomli_w.dumps(self.config), encoding="utf-8")
         self.app = create_app(self.config)
+        if database_url:  # an empty PostgreSQL database for this run (its public schema is dropped)
+            with get_engine(self.app).begin() as conn:
+                conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
         upgrade(get_engine(self.app))
         with session_scope(self.app) as session:
             session.add(Site(id="bench", name="Bench", origins=["https://news.example"]))
@@ -167,7 +172,7 @@ class Rig:
 
     def worker(self, concurrency: int, name: str, wait: bool = True) -> subprocess.Popen[bytes]:
         settings = self.app.extensions["settings"]
-        argv = worker_argv(settings, concurrency, ("webhooks",), POOL) + ["-n", f"{name}@bench", "--without-heartbeat"]
+        argv = [*worker_argv(settings, concurrency, ("webhooks",), POOL), "-n", f"{name}@bench", "--without-heartbeat"]
         proc = self.start(argv, name)
         deadline = time.monotonic() + 90
         # Ready once it waits on the queue (the log is at WARNING, so " ready." is not printed).
@@ -326,7 +331,7 @@ def table(results: dict[str, Any]) -> str:
         "count means other processes competed for the CPU and every figure is pessimistic.",
         "",
         f"Latency phase: {lat['decisions']} decisions at {lat['rate_target']}/s (achieved {lat['rate_achieved']}/s), "
-        f"SQLite, one webhooks worker (`-P threads -c {lat['concurrency']}`), two endpoints. The decisions "
+        f"{results['store']}, one webhooks worker (`-P threads -c {lat['concurrency']}`), two endpoints. The decisions "
         f"themselves fell behind the 50/s pace {lat['late']} times (by more than 0.1 s).",
         "",
         "| measure | median | p99 | delivered |",
@@ -360,14 +365,17 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=SECONDS)
     parser.add_argument("--throughput", type=int, default=THROUGHPUT_N)
     parser.add_argument("--concurrency", type=int, default=8, help="threads of the latency phase's worker")
+    parser.add_argument("--database-url", default="", help="PostgreSQL URL of a database to empty and use "
+                                                                "(default: SQLite in the temporary directory)")
     parser.add_argument("--write-readme", action="store_true")
     args = parser.parse_args()
     if not shutil.which("redis-server"):
         sys.exit("redis-server is needed (apt-get install redis-server)")
     results: dict[str, Any] = {"machine": machine(),
-                               "when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+                               "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
     workdir = Path(tempfile.mkdtemp(prefix="bench-webhooks-"))
-    rig = Rig(workdir)
+    rig = Rig(workdir, args.database_url)
+    results["store"] = "PostgreSQL" if args.database_url else "SQLite"
     try:
         results["latency"] = latency_phase(rig, RATE, args.seconds, args.concurrency)
         results["throughput"] = throughput_phase(rig, args.throughput)
