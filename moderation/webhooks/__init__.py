@@ -2,10 +2,12 @@
 
 Where things are:
 - events.record(): the one call at each place a comment changes (writes rows in that transaction)
-- payloads: the versioned payload models and the OpenAPI `webhooks` section
+- payloads: the versioned payload models; openapi: the `webhooks` section and the admin API paths
 - signing, ssrf, sender: secrets and signatures; the address guard; the HTTP POST
-- delivery: claim, attempt, retry schedule, sweep; endpoints: admin use cases; mail: author mail
-- dispatch: enqueue after commit; cli: `moderation webhooks ...`; views: the unsubscribe link
+- delivery: claim, attempt, retry schedule, sweep, purge; dispatch: enqueue after commit
+- endpoints: admin use cases; present: what admins see; mail: author notification mail
+- cli: `moderation webhooks ...`; admin_api + schemas: /api/v1/admin/webhooks; ui: /moderation/webhooks;
+  views: the unsubscribe link of notification mails
 The Celery tasks are in workers/webhooks.py, on their own `webhooks` queue.
 """
 from __future__ import annotations

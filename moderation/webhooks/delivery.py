@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, exists, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from moderation.logsafe import mask_emails
 from moderation.models import table_of, utcnow
 from moderation.settings import Settings
 from moderation.webhooks import dispatch, endpoints, mail, payloads, sender, signing
@@ -159,8 +160,9 @@ def attempt(session: Session, settings: Settings, delivery_id: int, transport: T
 
 
 def _text(value: str) -> str:
-    """A receiver's bytes as storable text: PostgreSQL refuses NUL characters."""
-    return value.replace("\x00", "\ufffd")
+    """A receiver's answer as storable text: no NUL (PostgreSQL refuses it) and no email address (a
+    receiver that echoes an author_contact payload must not put the address in the log)."""
+    return mask_emails(value.replace("\x00", "\ufffd"))
 
 
 def finish(session: Session, settings: Settings, claimed: Claimed, result: sender.Result, final: bool = False,

@@ -11,7 +11,7 @@ from moderation.webhooks import payloads
 from tests.conftest import database_urls
 from tests.helpers.receiver import Receiver
 from tests.public_helpers import THREAD, news_app, post
-from tests.webhooks.helpers import FAST, WebhookMessage, add_endpoint, decide, inline, rows
+from tests.webhooks.helpers import FAST, WebhookAttempt, WebhookMessage, add_endpoint, decide, inline, rows
 
 pytestmark = pytest.mark.parametrize("database_url", database_urls(), indirect=True)
 EMAIL = "budi.rahasia@example.com"
@@ -32,6 +32,7 @@ def receivers() -> Iterator[tuple[Receiver, Receiver]]:
 
 def test_email_only_for_author_contact_endpoints(app: Flask, receivers: tuple[Receiver, Receiver]) -> None:
     plain, contact = receivers
+    contact.default = (200, {}, b'{"echo": "budi.rahasia@example.com"}')  # a receiver echoing what it got
     queue = inline(app)
     client = app.test_client()
     client.get("/api/v1/form-token", query_string={"site": "news", "thread": THREAD})  # syncs the site
@@ -50,6 +51,8 @@ def test_email_only_for_author_contact_endpoints(app: Flask, receivers: tuple[Re
         assert json.loads(seen.body)["data"]["comment"]["email"] == EMAIL
     stored = json.dumps([m.payload for m in rows(app, WebhookMessage)])
     assert "@" not in stored  # the outbox never holds the address; the worker adds it per endpoint
+    logged = [a.response_body for a in rows(app, WebhookAttempt)]
+    assert any("[email]" in body for body in logged) and not any(EMAIL in body for body in logged)
     assert all(isinstance(delivery_id, int) for delivery_id, _ in queue.sent)  # Celery gets ids only
     body = json.loads(plain.requests[1].body)
     comment = body["data"]["comment"]
