@@ -51,11 +51,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["settings"] = settings
     logging.getLogger("moderation").setLevel(settings.log_level)
 
-    from moderation import db, errors, extensions, queue
+    from moderation import db, errors, extensions, queue, webhooks
 
     db.init_app(app, settings)
     extensions.init_app(app, settings)
     queue.init_app(app, settings)
+    webhooks.init_app(app, settings)
     errors.register(app)
     _register_blueprints(app, settings)
     from moderation import cli

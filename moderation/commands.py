@@ -9,13 +9,15 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from moderation import instances, privacy, processes
+from moderation import instances, privacy, processes, webhooks
 from moderation.db import session_scope
 from moderation.extensions import get_engine, get_redis, get_settings
 from moderation.migrate import upgrade
 from moderation.models import Site
 from moderation.moderator import commands as moderator_commands
 from moderation.settings import Settings, generate_secrets
+from moderation.webhooks import cli as webhooks_cli
+from moderation.webhooks import endpoints as webhook_endpoints
 
 
 @click.group("db")
@@ -63,9 +65,12 @@ def rotate_keys() -> None:
     try:
         with session_scope(current_app) as session:
             changed = privacy.rotate(session, settings)
+            secrets = webhook_endpoints.rotate_stored_secrets(session, settings)
     except privacy.EmailDecryptError as exc:
         raise click.ClickException(f"{exc}; keep every old key in email_keys until rotation succeeds") from exc
     click.echo(f"re-encrypted {changed} author emails under key {settings.secrets.active_email_key!r}")
+    if secrets:
+        click.echo(f"re-encrypted {secrets} webhook secrets")
 
 
 @click.command("web")
@@ -81,12 +86,14 @@ def web(workers: int) -> None:
 @click.command("worker")
 @click.option("--concurrency", "-c", default=os.cpu_count() or 1, show_default=True)
 @click.option("--queues", "-Q", default=",".join(processes.DEFAULT_QUEUES), show_default=True,
-              help="comma-separated queues to consume (e.g. a machine only for scoring)")
+              help="comma-separated queues to consume: scoring, maintenance, webhooks")
+@click.option("--pool", "-P", type=click.Choice(["prefork", "threads"]), default="prefork", show_default=True,
+              help="threads suits the webhooks queue (waiting on receivers); scoring needs prefork")
 @with_appcontext
-def worker(concurrency: int, queues: str) -> None:
-    """Run a Celery worker (prefork) for the scoring and maintenance queues."""
+def worker(concurrency: int, queues: str, pool: str) -> None:
+    """Run a Celery worker for the scoring and maintenance queues (or the webhooks queue: -Q webhooks -P threads)."""
     _warn_if_shared()
-    argv = processes.worker_argv(_settings(), concurrency, tuple(q for q in queues.split(",") if q))
+    argv = processes.worker_argv(_settings(), concurrency, tuple(q for q in queues.split(",") if q), pool)
     os.execv(argv[0], argv)
 
 
@@ -138,6 +145,9 @@ def serve(demo: bool, web_workers: int, concurrency: int) -> None:
     try:
         supervisor.start("web", processes.web_argv(settings, web_workers))
         supervisor.start("worker", processes.worker_argv(settings, concurrency))
+        # Deliveries wait on receivers: their own worker, so a slow receiver never delays scoring, and
+        # threads, so eight slow receivers at once still cost one process.
+        supervisor.start("webhooks", processes.worker_argv(settings, 8, (webhooks.QUEUE,), "threads"))
         supervisor.start("beat", processes.beat_argv(settings, _instance(settings)))
         if processes.wait_http(base + "/api/v1/openapi.json", 60, supervisor):
             lines = [f"  service:   {base}", f"  API docs:  {base}/api/v1/openapi.json"]
@@ -158,7 +168,8 @@ def serve(demo: bool, web_workers: int, concurrency: int) -> None:
         sys.exit(1)
 
 
-COMMANDS = [db_group, create_site, *moderator_commands.COMMANDS, rotate_keys, web, worker, beat, serve]
+COMMANDS = [db_group, create_site, *moderator_commands.COMMANDS, rotate_keys, web, worker, beat, serve,
+            webhooks_cli.group]
 
 
 @click.command("init-secrets")

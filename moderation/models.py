@@ -113,6 +113,8 @@ class Author(Base):
     # A ban with an end: NULL with banned=True is permanent (moderation.moderator.bans).
     banned_until: Mapped[datetime | None] = mapped_column(default=None)
     published_count: Mapped[int] = mapped_column(default=0)
+    # Set by the one-click unsubscribe link in notification mails: no more mail to this author.
+    notify_off_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -157,6 +159,8 @@ class Comment(Base):
     version: Mapped[int] = mapped_column(default=0)
     # Open reader reports (moderation.moderator.reports); cleared when a moderator decides.
     report_count: Mapped[int] = mapped_column(default=0)
+    # The author ticked "notify me" (mail on publication and replies; moderation.webhooks.mail).
+    notify_replies: Mapped[bool] = mapped_column(default=False)
 
     thread: Mapped[Thread] = relationship()
     author: Mapped[Author] = relationship()

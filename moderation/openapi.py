@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
 from moderation.schemas import ONE_LINE, CommentIn, EditIn
+from moderation.webhooks import openapi as webhooks_openapi
 
 MAX_ID = 2**63 - 1
 REF = "#/components/schemas/{model}"
@@ -168,15 +169,16 @@ def components() -> dict[str, Any]:
 
 
 def document() -> dict[str, Any]:
-    """The whole OpenAPI document (the moderation API's part comes from moderation.moderator.openapi)."""
-    return merge_moderation({
+    """The whole OpenAPI document (the moderation API's part comes from moderation.moderator.openapi, the
+    admin webhook API and the `webhooks` section from moderation.webhooks.openapi)."""
+    return webhooks_openapi.merge(merge_moderation({
         "openapi": "3.1.0",
         "info": {"title": "Comment moderation public API", "version": "1"},
         "servers": [{"url": "/"}],
         "paths": paths(),
         "components": components(),
     }
-    )
+    ))
 
 
 def merge_moderation(doc: dict[str, Any]) -> dict[str, Any]:

@@ -33,11 +33,12 @@ def web_argv(settings: Settings, workers: int) -> list[str]:
 DEFAULT_QUEUES = (queue.SCORING_QUEUE, queue.MAINTENANCE_QUEUE)
 
 
-def worker_argv(settings: Settings, concurrency: int, queues: tuple[str, ...] = DEFAULT_QUEUES) -> list[str]:
-    """A Celery worker (prefork pool) for the given queues: scoring and maintenance by default."""
+def worker_argv(settings: Settings, concurrency: int, queues: tuple[str, ...] = DEFAULT_QUEUES,
+                pool: str = "prefork") -> list[str]:
+    """A Celery worker for the given queues (scoring and maintenance by default); prefork unless told."""
     return [
         sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker", "-Q", ",".join(queues),
-        "-P", "prefork", "-c", str(concurrency), "--loglevel", settings.log_level,
+        "-P", pool, "-c", str(concurrency), "--loglevel", settings.log_level,
         "--without-gossip", "--without-mingle",
     ]
 

@@ -11,6 +11,7 @@ from flask import Flask
 from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import RedisError
 
+from moderation import webhooks
 from moderation.settings import Settings, SettingsError
 
 # Enqueues scoring of a committed comment id; False when the broker is unreachable.
@@ -83,7 +84,9 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_soft_time_limit": settings.task_time_limit - max(1, min(10, settings.task_time_limit // 4)),
         "task_default_queue": SCORING_QUEUE,
         "task_routes": {SCORE_TASK: {"queue": SCORING_QUEUE}, SWEEP_TASK: {"queue": MAINTENANCE_QUEUE},
-                        RETENTION_TASK: {"queue": MAINTENANCE_QUEUE}},
+                        RETENTION_TASK: {"queue": MAINTENANCE_QUEUE}}
+        | webhooks.task_routes(MAINTENANCE_QUEUE),
+        "task_annotations": webhooks.task_annotations(settings),
         "task_serializer": "json",
         "accept_content": ["json"],
         "event_serializer": "json",
@@ -92,6 +95,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
             "sweep-outbox": {"task": SWEEP_TASK, "schedule": timedelta(seconds=settings.outbox_sweep_seconds)},
             # Clear raw request data and delete old spam (moderation.services.retention).
             "purge-retention": {"task": RETENTION_TASK, "schedule": RETENTION_INTERVAL},
+            **webhooks.beat_schedule(settings),
         },
     }
 

@@ -149,6 +149,8 @@ class CommentIn(BaseModel):
                             json_schema_extra=_doc(ONE_LINE))
     homepage: str = Field("", max_length=MAX_URL, description="Honeypot: leave empty.",
                           json_schema_extra=_doc(ONE_LINE))
+    notify_replies: bool = Field(False, description="Mail the author when the comment is published and when someone "
+                                                    "replies (when the service has SMTP configured); needs an email.")
 
     @field_validator("site", "thread", "title", "website", "form_token", "homepage", mode="after")
     @classmethod

@@ -89,6 +89,22 @@ class SecretSettings(_Strict):
     email_keys: dict[str, str] = {}
     active_email_key: str = ""
     blind_index_key: str = ""
+    smtp_password: str = ""
+
+
+NotifyEvent = Literal["comment.published", "comment.rejected", "comment.replied"]
+
+
+class NotificationSettings(_Strict):
+    """Mail to authors who ticked "notify me"; off while smtp_host is empty."""
+
+    smtp_host: str = ""
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_username: str = ""
+    from_address: str = ""
+    events: list[NotifyEvent] = ["comment.published", "comment.replied"]
+    timeout_seconds: float = Field(15.0, gt=0)
 
 
 class Settings(_Strict):
@@ -120,6 +136,18 @@ class Settings(_Strict):
     log_level: str = "INFO"
     namespace: str = Field("", pattern=r"^[A-Za-z0-9_.-]{0,40}$",
                            description="prefix of every key this deployment keeps in Redis (unset: from the database)")
+    webhook_allow_networks: list[str] = []
+    webhook_allow_http: bool = False
+    webhook_allowed_ports: list[int] = [80, 443, 8080, 8443]
+    webhook_timeout_seconds: float = Field(15.0, gt=0)
+    webhook_retry_schedule: list[float] = [0, 5, 300, 1800, 7200, 18000, 36000, 36000]
+    webhook_retry_jitter: float = Field(0.1, ge=0, lt=1)
+    webhook_max_retry_after_seconds: float = Field(86400.0, ge=0)
+    webhook_disable_after_hours: float = Field(120.0, gt=0)
+    webhook_rotation_overlap_hours: float = Field(24.0, ge=0)
+    webhook_sweep_seconds: float = Field(5.0, gt=0)
+    webhook_log_retention_days: int = Field(30, ge=1)
+    notifications: NotificationSettings = NotificationSettings()
     policy: PolicySettings = PolicySettings()
     moderator: ModeratorSettings = ModeratorSettings()
     sites: dict[str, SiteSettings] = {}
@@ -132,6 +160,23 @@ class Settings(_Strict):
         for prefix in ("postgres://", "postgresql://"):
             if value.startswith(prefix):
                 return "postgresql+psycopg://" + value[len(prefix):]
+        return value
+
+    @field_validator("webhook_allow_networks")
+    @classmethod
+    def _cidrs(cls, value: list[str]) -> list[str]:
+        for cidr in value:
+            try:
+                ipaddress.ip_network(cidr, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"webhook_allow_networks: {cidr!r} is not a CIDR network ({exc})") from None
+        return value
+
+    @field_validator("webhook_retry_schedule")
+    @classmethod
+    def _schedule(cls, value: list[float]) -> list[float]:
+        if not value or any(delay < 0 for delay in value):
+            raise ValueError("webhook_retry_schedule needs at least one delay, none negative")
         return value
 
     @property

@@ -80,6 +80,9 @@ def app_factory(database_url: str) -> Iterator[Any]:
     def factory(**overrides: Any) -> Flask:
         app = create_app(make_config(database_url, **overrides))
         upgrade(app.extensions["db_engine"])
+        # Tests on PostgreSQL share one database URL, hence one namespace: start with an empty queue.
+        prefix = app.extensions["settings"].redis_key_prefix
+        app.extensions["redis"].delete(*(prefix + q for q in ("scoring", "maintenance", "webhooks")))
         built.append(app)
         return app
 

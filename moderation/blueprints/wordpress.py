@@ -76,6 +76,8 @@ def post_comment() -> BaseResponse:
         "parent": form.get("comment_parent", ""), "name": form.get("author", ""),
         "email": form.get("email", ""), "website": form.get("url", ""), "body": form.get("comment", ""),
         "form_token": form.get("form_token", ""), schemas.HONEYPOT_FIELD: form.get(schemas.HONEYPOT_FIELD, ""),
+        # An HTML checkbox sends "on" when ticked and nothing otherwise.
+        "notify_replies": form.get("notify_replies", "") not in ("", "0", "off"),
     }
     origin = request.headers.get("Origin")
     meta = submit.RequestMeta(ip=request.remote_addr or "", origin=origin,

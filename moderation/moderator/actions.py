@@ -22,6 +22,7 @@ from moderation.services import sites
 from moderation.services.comments import body_hmac, scoring_outbox_row, text_signals
 from moderation.settings import Settings
 from moderation.signals import Signals
+from moderation.webhooks import events as webhook_events
 
 PUBLISHED = Status.PUBLISHED.value
 
@@ -116,6 +117,9 @@ def _after_change(session: Session, actor: Actor, applied: list[Any], status: st
             session.execute(update(Author).where(Author.id == author_id)
                             .values(published_count=Author.published_count + change))
     session.execute(update(Report).where(Report.comment_id.in_(ids), Report.resolved_at.is_(None)).values(resolved_at=now))
+    if status in webhook_events.STATUS_EVENTS:  # webhooks and author mail, in this transaction
+        for r in applied:
+            webhook_events.record(session, webhook_events.STATUS_EVENTS[status], r.id, actor="moderator", now=now)
 
 
 def decide_one(session: Session, settings: Settings, actor: Actor, comment_id: int, status: str, reason: str = "",
@@ -183,4 +187,5 @@ def edit(session: Session, settings: Settings, actor: Actor, comment_id: int, bo
                            details={"previous_body": previous_body}))
     message = scoring_outbox_row(comment.id)
     session.add(message)
+    webhook_events.record(session, "comment.edited", comment.id, actor="moderator")
     return comment, message

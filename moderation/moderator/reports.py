@@ -16,6 +16,7 @@ from moderation.models import AuditEntry, Author, Comment, Status, utcnow
 from moderation.moderator.models import Report
 from moderation.services import sites
 from moderation.settings import Settings
+from moderation.webhooks import events as webhook_events
 
 READER_COOKIE = "moderation_reader"
 
@@ -72,4 +73,9 @@ def report(session: Session, settings: Settings, comment_id: int, reason: str, t
             session.add(AuditEntry(comment_id=comment_id, actor="readers", action="status",
                                    from_status=Status.PUBLISHED.value, to_status=Status.HELD.value,
                                    reason="reported_by_readers", details={"reports": count}))
+    # Webhooks: the report, and the move back to held when the threshold was reached (this transaction).
+    webhook_events.record(session, "comment.reported", comment_id, actor="reader",
+                          report={"reason": reason, "count": int(count or 0)})
+    if held:
+        webhook_events.record(session, "comment.held", comment_id, actor="reader")
     return Reported(comment_id, int(count or 0), held, _serializer(settings).dumps(reader))

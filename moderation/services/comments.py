@@ -17,6 +17,7 @@ from moderation.sanitize import body_html, count_links
 from moderation.services import sites
 from moderation.settings import Settings
 from moderation.signals import Signals
+from moderation.webhooks import events as webhook_events
 
 
 def token_hash(settings: Settings, token: str) -> str:
@@ -101,6 +102,7 @@ def edit_comment(settings: Settings, session: Session, comment_id: int, token: s
     session.add(AuditEntry(comment_id=comment.id, actor="author", from_status=previous,
                            to_status=Status.PENDING.value, reason="edited by author"))
     session.add(scoring_outbox_row(comment.id))
+    webhook_events.record(session, "comment.edited", comment.id, actor="author", settings=settings)
     session.commit()
     enqueue_committed(session, comment.id, enqueue)
     return comment
@@ -113,6 +115,7 @@ def delete_comment(settings: Settings, session: Session, comment_id: int, token:
     session.add(AuditEntry(comment_id=comment.id, actor="author", from_status=comment.status,
                            to_status=Status.DELETED.value, reason="deleted by author"))
     comment.status = Status.DELETED.value
+    webhook_events.record(session, "comment.deleted", comment.id, actor="author", settings=settings)
     session.commit()
     return comment
 

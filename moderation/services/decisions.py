@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from moderation import policy
 from moderation.models import AuditEntry, Author, Comment, Decision, OutboxMessage, Status, table_of, utcnow
 from moderation.signals import Signals
+from moderation.webhooks import events as webhook_events
 
 log = logging.getLogger("moderation.decisions")
 
@@ -132,6 +133,8 @@ def record_decision(
     if decision.status == Status.PUBLISHED:
         conn.execute(_COUNT_PUBLISHED, {"aid": author_id})
     conn.execute(_DROP_OUTBOX, {"cid": comment_id})
+    # Webhook messages and author mail for the new status, in this same transaction (outbox).
+    webhook_events.record(session, webhook_events.STATUS_EVENTS[decision.status.value], comment_id, now=now)
     log.info("comment %s decided: %s %s", comment_id, decision.status.value, ",".join(decision.reasons))
     return True
 

@@ -21,6 +21,7 @@ from moderation.services import sites, submit_store
 from moderation.services.comments import MAX_ID, body_hmac, enqueue_committed, text_signals, token_hash
 from moderation.settings import Settings
 from moderation.signals import Signals
+from moderation.webhooks import events as webhook_events
 
 DUPLICATE_MESSAGE = "Duplicate comment detected; it looks as though you've already said that!"
 AUTHOR_COOKIE = "moderation_author"
@@ -158,7 +159,9 @@ def submit_comment(settings: Settings, session: Session, raw: Mapping[str, Any],
         "website": data.website, "body": data.body, "body_hmac": digest, "status": Status.PENDING.value,
         "ip_prefix": privacy.truncate_ip(meta.ip), "signals": signals.to_json(),
         "edit_token_hash": token_hash(settings, token), "created_at": now, "updated_at": now,
+        "notify_replies": bool(data.notify_replies and data.email),
     }, {"task": queue.SCORE_TASK, "published_at": now, "attempts": 1, "created_at": now})
+    webhook_events.record(session, "comment.created", comment_id, actor="author", settings=settings)
     session.commit()
     _send(session, comment_id, signals, nonce, dispatcher)
     cookie = _cookie_serializer(settings).dumps({"s": site.id, "a": author_id}) if bidx else ""

@@ -117,14 +117,16 @@ def write_config(path: Path, config: dict[str, Any]) -> Path:
 
 
 class Worker:
-    """`celery -A workers.celery_app worker -Q scoring -P prefork -c 1` as a real subprocess."""
+    """`celery -A workers.celery_app worker -Q scoring -P prefork -c 1` (or other queues) as a real subprocess."""
 
     counter = 0
 
     def __init__(
-        self, workdir: Path, config_file: Path, hooks_dir: Path | None = None, app_module: str = "workers.celery_app"
+        self, workdir: Path, config_file: Path, hooks_dir: Path | None = None, app_module: str = "workers.celery_app",
+        queues: str = "scoring", pool: str = "prefork",
     ) -> None:
         self.app_module = app_module
+        self.queues, self.pool = queues, pool
         Worker.counter += 1
         self.name = f"w{Worker.counter}-{os.getpid()}@localhost"
         self.workdir = workdir
@@ -140,14 +142,14 @@ class Worker:
         env["MODERATION_CONFIG"] = str(self.config_file)
         env["PYTHONUNBUFFERED"] = "1"
         if self.hooks_dir is not None:
-            env["MODERATION_TEST_HOOKS_DIR"] = str(self.hooks_dir)
+            env["TEST_HOOKS_DIR"] = str(self.hooks_dir)
         return env
 
     def start(self, wait: bool = True) -> Worker:
         with self.log_path.open("ab") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", self.app_module, "worker", "-Q", "scoring",
-                 "-P", "prefork", "-c", "1", "-n", self.name, "--loglevel", "INFO",
+                [sys.executable, "-m", "celery", "-A", self.app_module, "worker", "-Q", self.queues,
+                 "-P", self.pool, "-c", "1" if self.pool == "prefork" else "4", "-n", self.name, "--loglevel", "INFO",
                  "--without-gossip", "--without-mingle", "--without-heartbeat"],
                 cwd=REPO, env=self.env(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
             )

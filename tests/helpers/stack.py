@@ -48,9 +48,10 @@ class Stack:
         # The Redis list the scoring queue lives in (kombu prefixes every key with the namespace).
         self.queue_key = get_settings(self.app).redis_key_prefix + "scoring"
 
-    def worker(self, app_module: str = "workers.celery_app", wait: bool = True) -> Worker:
-        """Start one more real worker process on this stack."""
-        worker = Worker(self.workdir, self.config_file, self.hooks, app_module).start(wait=wait)
+    def worker(self, app_module: str = "workers.celery_app", wait: bool = True, queues: str = "scoring",
+               pool: str = "prefork") -> Worker:
+        """Start one more real worker process on this stack (queues: scoring, maintenance, webhooks)."""
+        worker = Worker(self.workdir, self.config_file, self.hooks, app_module, queues, pool).start(wait=wait)
         self.workers.append(worker)
         return worker
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from workers import batch, scoring
 
-ENV = "MODERATION_TEST_HOOKS_DIR"
+ENV = "TEST_HOOKS_DIR"
 POISON_MARKER = "__test_poison__"
 
 
@@ -36,7 +36,7 @@ def on_batch(hooks: Path, runs: list[tuple[int, str]]) -> None:
 
 
 def install() -> None:
-    """Wrap the worker's classify step with the hooks when MODERATION_TEST_HOOKS_DIR is set."""
+    """Wrap the worker's classify step with the hooks when TEST_HOOKS_DIR is set."""
     value = os.environ.get(ENV)
     if not value:
         return
