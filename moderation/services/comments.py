@@ -16,14 +16,14 @@ from sqlalchemy.orm import Session
 
 from moderation import antibot, privacy, queue, schemas
 from moderation.db import insert_ignoring_conflicts
-from moderation.errors import APIError, Conflict, Forbidden, NotFound, ValidationFailed
+from moderation.errors import APIError, Forbidden, NotFound, ValidationFailed
 from moderation.models import AuditEntry, Author, Comment, Decision, OutboxMessage, Site, Status, Thread, utcnow
 from moderation.sanitize import body_html, count_links
-from moderation.services import sites
+from moderation.services import duplicates, sites
 from moderation.settings import Settings
 from moderation.signals import Signals
 
-DUPLICATE_MESSAGE = "Duplicate comment detected; it looks as though you've already said that!"
+DUPLICATE_MESSAGE = duplicates.MESSAGE
 
 
 class TooFast(APIError):
@@ -32,8 +32,8 @@ class TooFast(APIError):
     status = 429
     code = "flood"
 
-    def __init__(self, message: str, retry_after: int):
-        super().__init__(message)
+    def __init__(self, message: str, retry_after: int, key: str | None = None):
+        super().__init__(message, key=key)
         self.retry_after = retry_after
 
 
@@ -69,24 +69,22 @@ def _cookie_serializer(settings: Settings) -> URLSafeSerializer:
     return URLSafeSerializer(settings.secrets.secret_key, salt="moderation.author-cookie.v1")
 
 
-def _recognised(settings: Settings, cookie: str, site_id: str, author_id: int) -> bool:
-    """True when the signed cookie from an earlier comment names this author on this site."""
+def cookie_author(settings: Settings, cookie: str, site_id: str) -> int | None:
+    """The author id the signed cookie (or author_token) from an earlier comment names on this site."""
     if not cookie:
-        return False
+        return None
     try:
         payload = _cookie_serializer(settings).loads(cookie)
     except BadSignature:
-        return False
-    return isinstance(payload, dict) and payload.get("s") == site_id and payload.get("a") == author_id
+        return None
+    if not isinstance(payload, dict) or payload.get("s") != site_id or not isinstance(payload.get("a"), int):
+        return None
+    return int(payload["a"])
 
 
 # Prebuilt statements for the submit path (bind parameters; no statement building per request).
 _THREAD = select(Thread).where(Thread.site_id == bindparam("site_id"), Thread.uri == bindparam("uri"))
 _AUTHOR = select(Author).where(Author.site_id == bindparam("site_id"), Author.email_bidx == bindparam("email_bidx"))
-_DUPLICATE = select(Comment.id).where(
-    Comment.thread_id == bindparam("thread_id"), Comment.status != Status.DELETED.value,
-    Comment.body_hmac == bindparam("digest"),
-).limit(1)
 _LAST_BY_AUTHOR = (
     select(Comment.created_at)
     .where(Comment.author_id == bindparam("author_id"), Comment.created_at > bindparam("since"))
@@ -123,18 +121,16 @@ def body_hmac(settings: Settings, body: str) -> str:
 
 
 def _check_flood(session: Session, settings: Settings, author: Author | None, thread: Thread | None,
-                 digest: str) -> None:
+                 digest: str, parent_id: int | None = None, browser_author: int | None = None) -> None:
     if thread is not None:
-        duplicate = session.scalar(_DUPLICATE, {"thread_id": thread.id, "digest": digest})
-        if duplicate is not None:
-            raise Conflict(DUPLICATE_MESSAGE, {"body": "duplicate of an earlier comment on this page"})
+        duplicates.check(session, thread.id, parent_id, digest, duplicates.same_author_ids(author, browser_author))
     if settings.flood_seconds <= 0 or author is None or not author.email_bidx:
         return  # anonymous comments (site allows no email) are left to the per-IP rate limit
     since = utcnow() - timedelta(seconds=settings.flood_seconds)
     last = session.scalar(_LAST_BY_AUTHOR, {"author_id": author.id, "since": since})  # (author_id, created_at)
     if last is not None:
         wait = max(1, int((last - since).total_seconds()) + 1)
-        raise TooFast("You are posting comments too quickly. Slow down.", retry_after=wait)
+        raise TooFast("You are posting comments too quickly. Slow down.", retry_after=wait, key="flood")
 
 
 def text_signals(body: str, website: str) -> dict[str, Any]:
@@ -161,19 +157,19 @@ def submit_comment(settings: Settings, session: Session, redis: Redis, raw: Mapp
                    enqueue: queue.Enqueue) -> Submitted:
     """Validate, store (pending) with author and outbox row in one transaction, then enqueue."""
     sites.ensure_synced(session, settings)
-    site_errors: dict[str, str] = {}
+    site_error: ValidationFailed | None = None
     site: Site | None = None
     try:
         site = sites.resolve_site(session, raw.get("site") if isinstance(raw.get("site"), str) else None, meta.origin)
     except ValidationFailed as exc:
-        site_errors = exc.fields
+        site_error = exc
     policy = sites.policy_for(settings, site)
     if site is not None:
         sites.check_origin(site, meta.origin)
-    data = schemas.parse(schemas.CommentIn, raw, policy, site_errors)
+    data = schemas.parse(schemas.CommentIn, raw, policy, site_error)
     assert site is not None  # resolve_site either found one or put its error in site_errors
     if reason := sites.check_thread_url(site, data.thread):
-        raise Forbidden("This page is not on the site's registered origins.", {"thread": reason})
+        raise Forbidden("This page is not on the site's registered origins.", {"thread": reason}, key="thread_foreign")
 
     thread = session.scalars(_THREAD, {"site_id": site.id, "uri": data.thread}).first()
     parent_id = None
@@ -182,12 +178,13 @@ def submit_comment(settings: Settings, session: Session, redis: Redis, raw: Mapp
         if parent is None or thread is None or parent.thread_id != thread.id or parent.status != Status.PUBLISHED.value:
             # Unpublished, deleted or on another page: for this page it does not exist.
             raise NotFound("The comment you are replying to was not found on this page.",
-                           {"parent": "not a published comment on this page"})
+                           {"parent": "not a published comment on this page"}, key="parent_not_found")
         parent_id = parent.id
     bidx = privacy.blind_index(settings, data.email) if data.email else ""
     author = session.scalars(_AUTHOR, {"site_id": site.id, "email_bidx": bidx}).first()
     digest = body_hmac(settings, data.body)
-    _check_flood(session, settings, author, thread, digest)
+    browser_author = cookie_author(settings, meta.author_cookie, site.id)
+    _check_flood(session, settings, author, thread, digest, parent_id, browser_author)
 
     bot = antibot.check_submission(settings, redis, token=data.form_token, honeypot=data.homepage,
                                    site_id=site.id, thread=data.thread)
@@ -202,13 +199,13 @@ def submit_comment(settings: Settings, session: Session, redis: Redis, raw: Mapp
         "new_author": author.published_count == 0,
         # Typing someone's name and email is not enough to skip a first-time hold: the browser
         # must also carry the signed cookie set when that author commented before.
-        "author_recognised": _recognised(settings, meta.author_cookie, site.id, author.id),
+        "author_recognised": browser_author == author.id,
     })
     token = secrets.token_urlsafe(24)
     comment = Comment(thread_id=thread.id, parent_id=parent_id, author_id=author.id, name=data.name,
                       website=data.website, body=data.body, body_hmac=digest, status=Status.PENDING.value,
                       ip_prefix=privacy.truncate_ip(meta.ip), signals=signals.to_json(),
-                      edit_token_hash=_token_hash(settings, token))
+                      edit_token_hash=_token_hash(settings, token), notify_replies=data.notify_replies)
     session.add(comment)
     session.flush()
     message = scoring_outbox_row(comment.id)
@@ -228,12 +225,13 @@ def authorised(settings: Settings, comment: Comment, token: str | None) -> bool:
 
 def _editable(settings: Settings, session: Session, comment: Comment, token: str | None) -> None:
     if not authorised(settings, comment, token):
-        raise Forbidden("A valid X-Edit-Token header is required to change this comment.")
+        raise Forbidden("A valid X-Edit-Token header is required to change this comment.", key="edit_token")
     if comment.status == Status.DELETED.value:
-        raise NotFound("This comment was deleted.")
+        raise NotFound("This comment was deleted.", key="comment_deleted")
     window = sites.policy_for(settings, sites.cached_site(session, comment.thread.site_id)).edit_window_minutes
     if utcnow() - comment.created_at > timedelta(minutes=window):
-        raise Forbidden(f"The edit window has closed: comments can be changed for {window} minutes after posting.")
+        raise Forbidden(f"The edit window has closed: comments can be changed for {window} minutes after posting.",
+                        key="edit_window", params={"minutes": window})
 
 
 MAX_ID = 2**63 - 1  # the largest id SQL stores; anything above cannot exist
@@ -243,7 +241,7 @@ def get_comment(session: Session, comment_id: int) -> Comment:
     """The comment or NotFound."""
     comment = session.get(Comment, comment_id) if 0 < comment_id <= MAX_ID else None
     if comment is None:
-        raise NotFound("No such comment.")
+        raise NotFound("No such comment.", key="comment_not_found")
     return comment
 
 
