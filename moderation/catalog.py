@@ -61,3 +61,10 @@ def field_message(lang: str, field: str, code: str, params: Mapping[str, Any] | 
     """The reason for a field's `code` (`code.field` first) in `lang`, or None if the file has none."""
     fields = catalogs().get(lang, {}).get("fields", {})
     return _format(fields.get(f"{code}.{field}", fields.get(code)), params or {})
+
+
+def texts(lang: str, part: str) -> dict[str, str]:
+    """A whole part of a language file (e.g. `pages`, the server-rendered pages' texts), English filling gaps."""
+    merged = dict(catalogs().get(DEFAULT, {}).get(part, {}))
+    merged.update(catalogs().get(lang, {}).get(part, {}))
+    return merged
