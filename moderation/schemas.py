@@ -34,7 +34,7 @@ def _invalid(message: str, code: str = "invalid", **params: Any) -> PydanticCust
 # Codes our validators raise; pydantic's own error types are mapped onto codes in `field_errors`.
 CODES = {"required", "too_long", "control_chars", "invisible_chars", "email_invalid", "url_scheme", "url_invalid",
          "parent_invalid", "invalid"}
-PYDANTIC_CODES = {"missing": "required", "string_too_long": "too_long", "too_long": "too_many",
+PYDANTIC_CODES = {"missing": "required", "string_too_long": "too_long", "too_many_items": "too_many",
                   "literal_error": "invalid_choice", "enum": "invalid_choice", "dict_type": "not_object",
                   "model_type": "not_object", "model_attributes_type": "not_object"}
 
@@ -267,10 +267,12 @@ def field_errors(exc: ValidationError) -> tuple[dict[str, str], dict[str, str], 
         if field in fields:
             continue
         kind, ctx = error["type"], dict(error.get("ctx") or {})
+        if kind == "too_long" and "field_type" in ctx:
+            kind = "too_many_items"  # pydantic's own error for a list, not our text limit of the same name
         code = kind if kind in CODES else PYDANTIC_CODES.get(kind) or (
             "invalid_type" if kind.endswith(("_type", "_parsing")) else "invalid")
-        if kind in ("string_too_long", "too_long"):
-            ctx["max"] = ctx.get("max_length")
+        if "max_length" in ctx:
+            ctx["max"] = ctx["max_length"]
         fields[field] = "required" if kind == "missing" else error["msg"]
         codes[field] = code
         params[field] = ctx

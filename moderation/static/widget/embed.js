@@ -128,7 +128,7 @@
       meta.appendChild(to);
     }
     var node = {id: c.id, data: c, depth: depth, li: li, article: article, meta: meta, badge: null, children: null,
-      content: el("div", {"class": "comment-content", dir: "auto"}), note: el("p", {"class": "mc-own-note", role: "status"}),
+      content: el("div", {"class": "comment-content", dir: "auto"}), note: el("p", {"class": "mc-own-note"}),
       actions: el("div", {"class": "reply"})};
     setContent(node, c);
     // Replies and reports only on published comments (an author sees their pending one with status).
@@ -188,6 +188,7 @@
     announce(res && res.data && res.data.message ? res.data.message : t("offline"), "bad");
   }
   function announce(text, kind) {
+    // "quiet": said to screen readers only, because the same words are visible beside the comment.
     status.textContent = "";
     status.className = "mc-status" + (kind ? " mc-" + kind : "");
     // A fresh text node after clearing makes screen readers announce a repeated message again.
@@ -236,8 +237,9 @@
         var c = res.data;
         if (c.status !== "pending" || c.body_html !== node.data.body_html) { node.data.body_html = c.body_html; setContent(node, c); }
         showStatus(node, c, false);
-        if (c.status === "pending") { delay = Math.min(delay * 1.6, 30000); window.setTimeout(tick, delay); }
-        else if (c.status === "published") { setCount((config.count || 0) + 1); }
+        if (c.status === "pending") { delay = Math.min(delay * 1.6, 30000); window.setTimeout(tick, delay); return; }
+        if (c.status === "published") { setCount((config.count || 0) + 1); }
+        announce(node.note.textContent, "quiet");
       }).catch(function () { delay = Math.min(delay * 2, 30000); window.setTimeout(tick, delay); });
     }
     window.setTimeout(tick, delay);
@@ -296,7 +298,7 @@
             node.data.body = body;
             setContent(node, node.data);
             showStatus(node, {status: "pending"});
-            announce(t("pending"), "good");
+            announce(t("pending"), "quiet");
             watch(node, item);
           }, function () { save.disabled = false; announce(t("offline"), "bad"); });
         });
@@ -522,7 +524,7 @@
     inputs.body.value = "";
     closeReply(false);
     node.article.focus();
-    announce(t("pending"), "good");
+    announce(t("pending"), "quiet");
     watch(node, item);
     call("GET", "form-token?" + threadQuery()).then(function (r) { formToken = r.data.form_token || ""; }, function () { formToken = ""; });
   }
