@@ -41,7 +41,7 @@ class SitePages:
         pages = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            def do_GET(self) -> None:
                 body, kind = pages.render(self.path)
                 self.send_response(200 if body else 404)
                 self.send_header("Content-Type", kind)
