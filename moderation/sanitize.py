@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -26,6 +27,7 @@ def clean(html: str) -> str:
     return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=LINK_REL)
 
 
+@lru_cache(maxsize=2048)  # a thread's page is read far more often than written; bodies are at most a few KB
 def body_html(body: str) -> str:
     """Render a stored body: sanitise, then turn blank lines into paragraphs and newlines into <br>."""
     safe = clean(BIDI_CONTROLS_RE.sub("", body.replace("\r\n", "\n")))

@@ -271,7 +271,7 @@ def test_count_script_fills_every_span_with_one_request(env: Env) -> None:
     page.on("request", lambda r: counted.append(r.url) if "/api/v1/counts" in r.url else None)
     page.goto(f"{env.site.origin}/list?t=hitung-a&t=hitung-b&t=hitung-c")
     spans = page.locator("[data-comment-count]")
-    page.wait_for_function("document.querySelectorAll('[data-count]').length === 3")
+    page.locator("[data-count]").nth(2).wait_for()
     assert spans.all_inner_texts() == ["3 komentar", "1 komentar", "Belum ada komentar"]
     assert len(counted) == 1
     clean(page)

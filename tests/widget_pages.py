@@ -74,7 +74,7 @@ class SitePages:
             slug = url.path.rsplit("/", 1)[1]
             lang = query.get("lang", [""])[0]
             extra = f' data-lang="{lang}"' if lang else ""
-            extra += "".join(f' data-{k}="{query[k][0]}"' for k in ("theme", "max-depth", "sort") if k in query)
+            extra += "".join(f' data-{k}="{query[k][0]}"' for k in ("theme", "max-depth", "sort", "page-size") if k in query)
             title = "Riverside night market reopens" if lang == "en" else "Harga cabai turun jelang panen"
             text = ("Forty stalls opened on Friday." if lang == "en"
                     else "Harga cabai rawit di pasar induk turun hingga 20 persen dalam sepekan.")

@@ -14,7 +14,7 @@
   var base = new URL("/api/v1/", script.src).href;
   var uid = "mc" + Math.random().toString(36).slice(2, 8);
   var root, L, lang, locale, config, site, thread, order, maxDepth, list, heading, moreButton, status;
-  var nodes = {}, nextCursor = null, formToken = "", waiting = [];
+  var nodes = {}, nextCursor = null, formToken = "", waiting = [], mine = {};
   var form, respond, titleText, cancelReply, inputs = {}, errors = {}, saveBox, notifyBox, honeypot, submit;
   var replyParent = null, replyOpener = null, sending = false;
   var CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/;
@@ -141,8 +141,7 @@
     add(article, meta, node.content, node.note, node.actions);
     li.appendChild(article);
     nodes[c.id] = node;
-    var mine = own().filter(function (o) { return o.id === c.id; })[0];
-    if (mine) { ownActions(node, mine); } else if (published) { reportButton(node); }
+    if (mine[c.id]) { ownActions(node, mine[c.id]); } else if (published) { reportButton(node); }
     return node;
   }
   function addTree(container, c, depth, replyTo) {
@@ -164,7 +163,9 @@
 
   // --- the page's comments -------------------------------------------------------------------
   function load(after) {
-    var path = "comments?" + threadQuery() + (order ? "&sort=" + order : "") + (after ? "&after=" + encodeURIComponent(after) : "");
+    var size = parseInt(opt("page-size"), 10);
+    var path = "comments?" + threadQuery() + (order ? "&sort=" + order : "") + (size > 0 ? "&limit=" + Math.min(size, 200) : "") +
+      (after ? "&after=" + encodeURIComponent(after) : "");
     return call("GET", path).then(function (res) {
       if (res.status !== 200) { throw res; }
       return res.data;
@@ -173,6 +174,8 @@
   function showPage(data, replace) {
     var frag = document.createDocumentFragment();
     if (replace) { list.textContent = ""; nodes = {}; }
+    mine = {};
+    own().forEach(function (o) { mine[o.id] = o; });
     data.comments.forEach(function (c) { addTree(frag, c, 1, null); });
     list.appendChild(frag);
     nextCursor = data.next;
@@ -201,7 +204,10 @@
     var month = Date.now() - 30 * 86400000;
     return stored(ownKey(), []).filter(function (o) { return o.at > month; });
   }
-  function remember(item) { store(ownKey(), own().filter(function (o) { return o.id !== item.id; }).concat([item])); }
+  function remember(item) {
+    mine[item.id] = item;
+    store(ownKey(), own().filter(function (o) { return o.id !== item.id; }).concat([item]));
+  }
   function forget(id) { store(ownKey(), own().filter(function (o) { return o.id !== id; })); }
   function proof(item) {
     return item.token ? {headers: {"X-Edit-Token": item.token}, query: ""} : {headers: {}, query: "?moderation-hash=" + encodeURIComponent(item.hash)};
@@ -639,5 +645,10 @@
     queue.forEach(function (f) { f(); });
     if (root && rtf) { refreshTimes(); }
   });
-  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+  // Start at once when the container is already there (the usual snippet puts it before the script).
+  if (document.readyState !== "loading" || document.getElementById(script.getAttribute("data-target") || "comments")) {
+    start();
+  } else {
+    document.addEventListener("DOMContentLoaded", start);
+  }
 })();
