@@ -11,6 +11,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,10 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from moderation.db import session_scope
+from moderation.extensions import get_settings
 from moderation.models import Comment, Decision
 from moderation.moderator.models import Report
+from moderation.services.comments import _token_hash
 from tests.helpers.factories import decide_comment, make_comment
 from tests.helpers.procs import free_port, wait_for
 from tests.helpers.stack import Stack
@@ -111,6 +114,14 @@ def _warm_up(stack: Stack, site: SitePages) -> None:
     posted = client.post("/api/v1/comments", json={"site": "news", "thread": thread, "name": "Panas", "email": "panas@example.com",
                                                    "body": "Komentar pemanasan.", "form_token": token})
     stack.wait_decided(posted.get_json()["id"], timeout=120)
+
+
+def _until(page: Any, predicate: Any, timeout: float) -> None:
+    """Wait while letting Playwright deliver the page's events (time.sleep would hold them back)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        page.wait_for_timeout(100)
 
 
 def _fill(page: Any, body: str, name: str = "Pembaca Setia", email: str = "pembaca@example.com") -> None:
@@ -414,3 +425,58 @@ def test_wordpress_return_link_shows_the_pending_comment_to_its_author_only(env:
     clean(other)
     page.context.close()
     other.context.close()
+
+
+def test_load_more_sort_and_relative_dates(env: Env) -> None:
+    ids = [env.published("muat", f"Komentar ke-{i}.", name=f"Pembaca {i}", email=f"p{i}@example.com") for i in range(5)]
+    with session_scope(env.stack.app) as session:
+        for i, cid in enumerate(ids):  # oldest first: 5, 4, 3, 2, 1 hours ago
+            row = session.get(Comment, cid)
+            row.created_at = row.created_at - timedelta(hours=5 - i)
+    page = env.page()
+    env.open(page, "muat", "?page-size=2")
+    shown = lambda: [int(i.removeprefix("comment-")) for i in page.locator("#comments .comment").evaluate_all("n => n.map(e => e.id)")]  # noqa: E731
+    assert shown() == ids[:2] and page.locator("#comments h2").inner_text() == "5 Komentar"
+    assert page.locator(f"#comment-{ids[3]}").count() == 0
+    assert page.locator(f"#comment-{ids[0]} time").inner_text() == "5 jam yang lalu"
+    more = page.get_by_role("button", name="Muat komentar lainnya")
+    more.click()
+    page.locator(f"#comment-{ids[3]}").wait_for()
+    more.click()
+    page.locator(f"#comment-{ids[4]}").wait_for()
+    assert shown() == ids and more.is_hidden()
+    page.get_by_label("Urutkan").select_option("newest")
+    page.locator("#comments .comment").first.and_(page.locator(f"#comment-{ids[4]}")).wait_for()
+    assert shown()[:2] == [ids[4], ids[3]]
+    clean(page)
+    page.context.close()
+
+
+def test_own_pending_comment_comes_back_after_reload_and_polling_pauses_while_hidden(env: Env) -> None:
+    # A pending comment the worker never gets (no outbox row), with an edit token this browser holds.
+    cid = make_comment(env.stack.app, "Masih menunggu keputusan.", name="Sari", email="sari@example.com",
+                       site_id="news", thread_uri=env.site.thread("tersembunyi"), outbox=False)
+    token = "token-milik-sari"
+    with session_scope(env.stack.app) as session:
+        session.get(Comment, cid).edit_token_hash = _token_hash(get_settings(env.stack.app), token)
+    page = env.page()
+    polls: list[float] = []
+    page.on("request", lambda r: polls.append(time.monotonic()) if f"/api/v1/comments/{cid}?" in r.url else None)
+    page.goto(f"{env.site.origin}/list")  # a page of the site's origin, to seed its storage
+    page.evaluate("""([cid, token, thread]) => localStorage.setItem('mc:own:news',
+        JSON.stringify([{id: cid, token: token, thread: thread, at: Date.now()}]))""", [cid, token, env.site.thread("tersembunyi")])
+    env.open(page, "tersembunyi")
+    mine = page.locator(f"#comment-{cid}")
+    mine.locator(".mc-badge", has_text="Menunggu moderasi").wait_for()
+    _until(page, lambda: len(polls) >= 2, 20)  # the first look, then the watch
+    page.evaluate("""() => { Object.defineProperty(document, 'hidden', {configurable: true, get: () => true});
+                             document.dispatchEvent(new Event('visibilitychange')); }""")
+    page.wait_for_timeout(1500)  # let a poll already scheduled find the tab hidden
+    hidden_from = len(polls)
+    page.wait_for_timeout(4000)
+    assert len(polls) == hidden_from, "polled while the tab was hidden"
+    page.evaluate("""() => { Object.defineProperty(document, 'hidden', {configurable: true, get: () => false});
+                             document.dispatchEvent(new Event('visibilitychange')); }""")
+    _until(page, lambda: len(polls) > hidden_from, 10)  # polling resumes
+    clean(page)
+    page.context.close()
