@@ -133,6 +133,7 @@
     setContent(node, c);
     // Replies and reports only on published comments (an author sees their pending one with status).
     var published = !c.status || c.status === "published";
+    node.published = published;
     var replyButton = el("button", {type: "button", "class": "mc-link comment-reply-link", hidden: !published,
       "aria-label": t("replyLabel", {name: c.name})}, t("reply"));
     replyButton.addEventListener("click", function () { openReply(node, replyButton); });
@@ -221,7 +222,10 @@
     node.badge.textContent = text;
   }
   function showStatus(node, c, quiet) {
-    if (c.status === "published") {
+    var published = c.status === "published";
+    if (published !== node.published) { setCount(Math.max(0, config.count + (published ? 1 : -1))); }
+    node.published = published;
+    if (published) {
       node.replyButton.hidden = false;
       if (node.badge) { node.badge.remove(); node.badge = null; }
       node.note.textContent = quiet ? "" : t("published");
@@ -244,7 +248,6 @@
         if (c.status !== "pending" || c.body_html !== node.data.body_html) { node.data.body_html = c.body_html; setContent(node, c); }
         showStatus(node, c, false);
         if (c.status === "pending") { delay = Math.min(delay * 1.6, 30000); window.setTimeout(tick, delay); return; }
-        if (c.status === "published") { setCount((config.count || 0) + 1); }
         announce(node.note.textContent, "quiet");
       }).catch(function () { delay = Math.min(delay * 2, 30000); window.setTimeout(tick, delay); });
     }
@@ -324,7 +327,8 @@
           if (r.status !== 200) { yes.disabled = false; return failed(r); }
           close(false);
           forget(item.id);
-          var wasPublished = !node.badge;
+          var wasPublished = node.published;
+          delete mine[item.id];
           node.actions.remove();
           if (node.badge) { node.badge.remove(); }
           node.note.textContent = "";
