@@ -111,14 +111,17 @@ def first_render(browser: Any, site: SitePages, slug: str, query: str, service: 
         const mark = performance.getEntriesByName('moderation-widget-rendered')[0].startTime;
         const find = part => performance.getEntriesByType('resource').find(e => e.name.includes(part));
         const api = find('/api/v1/comments'), script = find('/static/embed.js');
-        return {mark, page: performance.getEntriesByType('navigation')[0].responseEnd, script: script.responseEnd,
-                api_start: api.startTime, api_end: api.responseEnd,
+        const start = performance.getEntriesByName('moderation-widget-start')[0].startTime;
+        return {mark, page: performance.getEntriesByType('navigation')[0].responseEnd, script_start: script.startTime,
+                script: script.responseEnd, start, api_start: api.startTime, api_end: api.responseEnd,
                 comments: document.querySelectorAll('#comments .comment').length};
     }""")
     context.close()
     return {"first_render_ms": timing["mark"], "widget_work_ms": timing["mark"] - timing["api_end"],
             "page_ms": timing["page"], "script_ms": timing["script"] - timing["page"],
-            "api_ms": timing["api_end"] - timing["api_start"], "comments": timing["comments"], "requests": len(requested)}
+            "api_ms": timing["api_end"] - timing["api_start"], "comments": timing["comments"], "requests": len(requested),
+            "script_queued_ms": timing["script_start"] - timing["page"], "script_run_ms": timing["start"] - timing["script"],
+            "to_api_ms": timing["api_start"] - timing["start"]}
 
 
 def click_to_published(browser: Any, site: SitePages, slug: str, app: Any) -> tuple[float, float]:
@@ -256,8 +259,10 @@ def render(results: dict[str, Any], args: argparse.Namespace) -> str:
         lines.append(f"| first render, {name}: {int(r['comments'])} comments on screen (median of {args.runs}; "
                      f"min) | {r['first_render_ms']:.0f} ms ({r['first_render_min_ms']:.0f} ms) | < 300 ms: "
                      f"{'met' if r['first_render_ms'] < 300 else '**not met**'} |")
-        lines.append(f"| ... page HTML / embed.js after it / the API call / the widget's work after the API answered | "
-                     f"{r['page_ms']:.0f} / {r['script_ms']:.0f} / {r['api_ms']:.0f} / {r['widget_work_ms']:.0f} ms | |")
+        lines.append(f"| ... page HTML; embed.js queued, then fetched; script parsed; API call sent; API answered; "
+                     f"widget's work after it | {r['page_ms']:.0f}; {r['script_queued_ms']:.0f} + "
+                     f"{r['script_ms'] - r['script_queued_ms']:.0f}; {r['script_run_ms']:.0f}; {r['to_api_ms']:.0f}; "
+                     f"{r['api_ms']:.0f}; {r['widget_work_ms']:.0f} ms | |")
     requests_on_load = results["200 comments, first page (default: 50 top-level + replies)"]["requests"]
     lines.append(f"| requests to the service on load | {requests_on_load:.0f} (embed.js, one API call) | 2: "
                  f"{'met' if requests_on_load <= 2 else '**not met**'} |")

@@ -11,6 +11,7 @@
   var CSS = /*@CSS@*/"";
   var script = document.currentScript;
   if (!script || !script.src) { return; }
+  if (window.performance && performance.mark) { performance.mark("moderation-widget-start"); }
   var base = new URL("/api/v1/", script.src).href;
   var uid = "mc" + Math.random().toString(36).slice(2, 8);
   var root, L, lang, locale, config, site, thread, order, maxDepth, list, heading, moreButton, status;
@@ -586,18 +587,21 @@
     root = document.getElementById(script.getAttribute("data-target") || "comments");
     if (!root) { root = el("div"); script.after(root); }
     root.classList.add("mc-root");
-    root.setAttribute("data-theme", theme());
-    addStyles();
     site = opt("site");
     thread = opt("thread") || canonical();
-    setLanguage((opt("lang") || document.documentElement.lang || "id").slice(0, 2).toLowerCase());
+    order = opt("sort") === "newest" || opt("sort") === "oldest" ? opt("sort") : "";
+    config = {};
+    var code = (opt("lang") || document.documentElement.lang || "id").slice(0, 2).toLowerCase();
+    lang = LANGS[code] ? code : "id";
+    var loading = load(null);  // the one API call goes out first; the rest is set up while it travels
+    root.setAttribute("data-theme", theme());
+    addStyles();
+    setLanguage(lang);
     heading = el("h2", {"class": "comments-title mc-count"}, t("loading"));
     status = el("p", {"class": "mc-status", role: "status", "aria-live": "polite"});
     root.textContent = "";
     add(root, heading, status);
-    order = opt("sort") === "newest" || opt("sort") === "oldest" ? opt("sort") : "";
-    config = {};
-    load(null).then(function (data) {
+    loading.then(function (data) {
       config = data.config;
       if (!opt("lang") && config.language) { setLanguage(config.language); }
       order = order || config.comment_order;
