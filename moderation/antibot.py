@@ -7,6 +7,7 @@ its `Signals` (moderation.signals), and the policy sends it to spam:
   bot_too_fast (younger than form_token_min_seconds)                -> reason bot_too_fast
   honeypot (the hidden `homepage` field was filled)                 -> reason bot_honeypot
   form_token_unverified (Redis down, replay could not be checked; accepted)
+  form_token "replayed" (the nonce was spent before; found when the comment is sent for scoring)
   fill_seconds: seconds between issuing the token and the submission
 """
 from __future__ import annotations
@@ -16,8 +17,6 @@ import secrets
 import time
 
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
-from redis import Redis
-from redis.exceptions import RedisError
 
 from moderation.settings import Settings
 from moderation.signals import FormTokenOutcome, Signals
@@ -25,7 +24,6 @@ from moderation.signals import FormTokenOutcome, Signals
 log = logging.getLogger("moderation.antibot")
 
 SALT = "moderation.form-token.v1"
-NONCE_PREFIX = "moderation:form-nonce:"
 
 
 def clock() -> float:
@@ -67,33 +65,18 @@ def _verify(settings: Settings, token: str, site_id: str, thread: str) -> tuple[
     return "ok", age, str(payload.get("n", ""))
 
 
-def _consume_nonce(redis: Redis, settings: Settings, nonce: str) -> bool | None:
-    """True if first use, False if replayed, None when Redis cannot tell."""
-    try:
-        ttl = int(settings.form_token_max_seconds) + 60
-        return bool(redis.set(NONCE_PREFIX + nonce, b"1", nx=True, ex=ttl))
-    except (RedisError, OSError) as exc:
-        log.warning("form-token replay check skipped, Redis unavailable: %s", exc.__class__.__name__)
-        return None
+def check_submission(settings: Settings, *, token: str, honeypot: str, site_id: str, thread: str) -> tuple[Signals, str]:
+    """The bot verdicts to store with the comment, and the token's nonce.
 
-
-def check_submission(
-    settings: Settings, redis: Redis, *, token: str, honeypot: str, site_id: str, thread: str
-) -> Signals:
-    """Evaluate token and honeypot; returns the bot verdicts to store with the comment."""
+    The nonce is spent when the comment is sent for scoring (moderation.dispatch), in the same
+    Redis round trip; a replayed token is then recorded and the comment sent to spam.
+    """
     outcome, age, nonce = _verify(settings, token, site_id, thread)
-    unverified = False
-    if nonce:
-        first = _consume_nonce(redis, settings, nonce)
-        if first is None:
-            unverified = True
-        elif not first:
-            outcome = "replayed"
-    return Signals(
+    signals = Signals(
         form_token=outcome,
-        form_token_unverified=unverified,
         fill_seconds=round(age, 1) if age is not None else None,
         bot_too_fast=outcome == "too_fast",
         form_token_invalid=outcome not in ("ok", "too_fast"),
         honeypot=bool(honeypot),
     )
+    return signals, nonce

@@ -9,9 +9,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from moderation import privacy, processes
+from moderation import instances, privacy, processes
 from moderation.db import session_scope
-from moderation.extensions import get_engine, get_settings
+from moderation.extensions import get_engine, get_redis, get_settings
 from moderation.migrate import upgrade
 from moderation.models import Site
 from moderation.moderator import commands as moderator_commands
@@ -73,6 +73,7 @@ def rotate_keys() -> None:
 @with_appcontext
 def web(workers: int) -> None:
     """Serve the web app with gunicorn on settings host:port."""
+    _warn_if_shared()
     argv = processes.web_argv(_settings(), workers)
     os.execv(argv[0], argv)
 
@@ -84,6 +85,7 @@ def web(workers: int) -> None:
 @with_appcontext
 def worker(concurrency: int, queues: str) -> None:
     """Run a Celery worker (prefork) for the scoring and maintenance queues."""
+    _warn_if_shared()
     argv = processes.worker_argv(_settings(), concurrency, tuple(q for q in queues.split(",") if q))
     os.execv(argv[0], argv)
 
@@ -94,6 +96,13 @@ def beat() -> None:
     """Run Celery beat (outbox sweeper, daily retention purge); run exactly one per deployment."""
     argv = processes.beat_argv(_settings(), _instance(_settings()))
     os.execv(argv[0], argv)
+
+
+def _warn_if_shared() -> None:
+    """Say so at start when an instance without a namespace shares this Redis."""
+    message = instances.warn_if_shared(get_redis(), _settings().redis_namespace)
+    if message:
+        click.echo(message, err=True)
 
 
 def _ensure_site(settings: Settings) -> None:
@@ -120,7 +129,8 @@ def serve(demo: bool, web_workers: int, concurrency: int) -> None:
         _ensure_site(settings)
     private_redis = localredis.ensure(settings.redis_url, _instance(settings) / "redis")
     if private_redis is None:
-        click.echo(f"using Redis at {settings.redis_url}")
+        click.echo(f"using Redis at {settings.redis_url} (keys under '{settings.redis_key_prefix}')")
+        _warn_if_shared()
     supervisor = processes.Supervisor()
     supervisor.install_signal_handlers()
     base = f"http://{'127.0.0.1' if settings.host in ('0.0.0.0', '::') else settings.host}:{settings.port}"

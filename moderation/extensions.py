@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from moderation import queue
+from moderation.dispatch import Dispatcher, dispatcher_for
 from moderation.settings import Settings
 
 
@@ -56,7 +57,17 @@ def get_sessionmaker(app: Flask | None = None) -> sessionmaker[Session]:
     return factory
 
 
+def get_dispatcher(app: Flask | None = None) -> Dispatcher:
+    """The app's sender of scoring tasks (one Redis round trip with the nonce when Redis is the broker)."""
+    target = _app(app)
+    dispatcher: Dispatcher | None = target.extensions.get("dispatcher")
+    if dispatcher is None:
+        dispatcher = dispatcher_for(get_celery(target), get_redis(target), get_settings(target))
+        target.extensions["dispatcher"] = dispatcher
+    return dispatcher
+
+
 def score_enqueuer(app: Flask | None = None) -> queue.Enqueue:
     """A callable that enqueues scoring of a committed comment id; False when the broker is away."""
-    celery_app = get_celery(app)
-    return lambda comment_id: queue.send_score(celery_app, comment_id)
+    dispatcher = get_dispatcher(app)
+    return lambda comment_id: dispatcher.send(comment_id) == "sent"

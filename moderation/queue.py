@@ -46,7 +46,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
             f"task_time_limit ({settings.task_time_limit}s) must be below visibility_timeout "
             f"({settings.visibility_timeout}s)"
         )
-    transport = {
+    transport: dict[str, Any] = {
         "visibility_timeout": settings.visibility_timeout,
         # A whole-worker crash is recovered after visibility_timeout plus one restore scan; scan
         # often (the scan is one ZRANGEBYSCORE) so that bound stays near the timeout.
@@ -62,6 +62,9 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "socket_timeout": 5,
         "retry_on_timeout": False,
     }
+    if settings.effective_broker_url.startswith(("redis://", "rediss://", "unix://")):
+        # Queues, bindings and the unacked set of this deployment only (RabbitMQ: use a vhost each).
+        transport["global_keyprefix"] = settings.redis_key_prefix
     return {
         "broker_url": settings.effective_broker_url,
         "broker_transport_options": transport,

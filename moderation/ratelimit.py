@@ -46,7 +46,7 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
         in_memory_fallback_enabled=True,
         headers_enabled=True,
         swallow_errors=True,
-        key_prefix="moderation",
+        key_prefix=settings.redis_namespace,
         enabled=settings.rate_limit_enabled,
     )
     per_ip = limiter.limit(lambda: settings.rate_limit_comments, methods=["POST"], scope="comments-ip",

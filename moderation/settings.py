@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import ipaddress
 import os
 import secrets as _secrets
@@ -121,6 +122,8 @@ class Settings(_Strict):
     visibility_timeout: int = 90
     raw_data_retention_days: int = 30
     log_level: str = "INFO"
+    namespace: str = Field("", pattern=r"^[A-Za-z0-9_.-]{0,40}$",
+                           description="prefix of every key this deployment keeps in Redis (unset: from the database)")
     policy: PolicySettings = PolicySettings()
     moderator: ModeratorSettings = ModeratorSettings()
     sites: dict[str, SiteSettings] = {}
@@ -134,6 +137,26 @@ class Settings(_Strict):
             if value.startswith(prefix):
                 return "postgresql+psycopg://" + value[len(prefix):]
         return value
+
+    @property
+    def redis_namespace(self) -> str:
+        """This deployment's prefix in a shared Redis: `namespace`, else derived from the database.
+
+        Every process of one deployment shares one database, so they agree; two deployments on one
+        Redis (two copies on one machine, staging beside production) never share queues, rate-limit
+        counters or form-token nonces.
+        """
+        if self.namespace:
+            return self.namespace
+        url = self.database_url
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+            url = "sqlite:///" + os.path.abspath(url[len("sqlite:///"):])
+        return "m-" + hashlib.sha256(url.encode()).hexdigest()[:10]
+
+    @property
+    def redis_key_prefix(self) -> str:
+        """What every Redis key of this deployment starts with."""
+        return self.redis_namespace + ":"
 
     @property
     def effective_broker_url(self) -> str:

@@ -120,10 +120,10 @@ def test_c5_redis_down_at_submit_then_back_empty(stack: Stack) -> None:
 def test_c5_queue_lost_with_redis_data_is_requeued(stack: Stack) -> None:
     """A queued message lost with Redis's data is re-published from the pending row."""
     comment_id = submit(stack)  # published to Redis, but no worker yet
-    assert stack.redis.client().llen("scoring") == 1
+    assert stack.redis.client().llen(stack.queue_key) == 1
     stack.redis.kill()
     stack.redis.start()
-    assert stack.redis.client().llen("scoring") == 0
+    assert stack.redis.client().llen(stack.queue_key) == 0
     time.sleep(1.2)
     assert sweep(stack).requeued == 1
     stack.worker(FAKE_APP)
@@ -145,7 +145,7 @@ def test_c5c_web_process_dies_between_commit_and_publish(stack: Stack) -> None:
     with session_scope(stack.app) as session:
         rows = session.scalars(select(OutboxMessage).where(OutboxMessage.comment_id == comment_id)).all()
         assert [r.attempts for r in rows] == [1]  # committed with the comment as the request's own send
-    assert stack.redis.client().llen("scoring") == 0
+    assert stack.redis.client().llen(stack.queue_key) == 0
     stack.worker(FAKE_APP)
     requeue_after = get_settings(stack.app).pending_requeue_seconds
     assert sweep(stack, shift=requeue_after / 2) == outbox.SweepResult()  # not yet: it may still be queued

@@ -20,7 +20,7 @@ def test_cached_site_needs_no_query_and_sees_changes(app_factory, monkeypatch: p
     event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
     with session_scope(app) as session:
         site = sites.resolve_site(session, None, "https://news.example")
-        assert site.id == "news" and session.get(Site, "news") is site
+        assert site.id == "news" and sites.cached_site(session, "news") is site  # the read-only snapshot copy
     assert statements == []
     # A site added by another process is found by id at once.
     with engine.begin() as conn:

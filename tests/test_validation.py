@@ -173,3 +173,23 @@ def test_script_tags_in_every_field(app_factory, database_url: str, field: str) 
     item = listing.json["comments"][0]
     assert "<script" not in item["body_html"] and "onclick" not in item["body_html"]
     assert item["name"] == ("Budi " + SCRIPT if field == "name" else "Budi")
+
+
+def test_the_control_character_check_matches_unicode_categories() -> None:
+    """The fast check refuses exactly Unicode's Cc and Cs characters and U+2028/U+2029."""
+    import unicodedata
+
+    from moderation.schemas import check_controls
+
+    def refused(ch: str, newlines: bool) -> bool:
+        try:
+            check_controls(ch, allow_newlines=newlines)
+        except ValueError:
+            return True
+        return False
+
+    for code in range(0x110000):
+        ch = chr(code)
+        control = unicodedata.category(ch) in ("Cc", "Cs") or ch in "\u2028\u2029"
+        assert refused(ch, False) is control, hex(code)
+        assert refused(ch, True) is (control and ch not in "\n\t"), hex(code)

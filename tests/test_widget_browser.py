@@ -23,7 +23,7 @@ from moderation.db import session_scope
 from moderation.extensions import get_settings
 from moderation.models import Comment, Decision
 from moderation.moderator.models import Report
-from moderation.services.comments import _token_hash
+from moderation.services.comments import token_hash
 from tests.helpers.factories import decide_comment, make_comment
 from tests.helpers.procs import free_port, wait_for
 from tests.helpers.stack import Stack
@@ -458,7 +458,7 @@ def test_own_pending_comment_comes_back_after_reload_and_polling_pauses_while_hi
                        site_id="news", thread_uri=env.site.thread("tersembunyi"), outbox=False)
     token = "token-milik-sari"
     with session_scope(env.stack.app) as session:
-        session.get(Comment, cid).edit_token_hash = _token_hash(get_settings(env.stack.app), token)
+        session.get(Comment, cid).edit_token_hash = token_hash(get_settings(env.stack.app), token)
     page = env.page()
     polls: list[float] = []
     page.on("request", lambda r: polls.append(time.monotonic()) if f"/api/v1/comments/{cid}?" in r.url else None)

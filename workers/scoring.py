@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from moderation import policy
@@ -19,7 +19,8 @@ log = logging.getLogger("workers.scoring")
 
 SCORE_NAMES = ("toxicity", "identity_hate", "spam", "gambling_promo")
 # One query for the comment, its author (policy facts) and its thread (site id).
-_LOAD = select(Comment).options(joinedload(Comment.author), joinedload(Comment.thread))
+_LOAD = (select(Comment).options(joinedload(Comment.author), joinedload(Comment.thread))
+         .where(Comment.id == bindparam("cid")))
 
 
 class ClassifierFailed(RuntimeError):
@@ -70,7 +71,7 @@ def score_comment(sessions: sessionmaker[Session], settings: Settings, comment_i
         session.commit()  # the attempt counts even if this process dies while scoring
         if attempts is None:
             return "skipped"
-        comment = session.scalars(_LOAD.where(Comment.id == comment_id)).first()
+        comment = session.scalars(_LOAD, {"cid": comment_id}).first()
         if comment is None:
             return "skipped"
         # End the read transaction before the slow part, so the decision's write starts from a

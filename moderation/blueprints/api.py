@@ -9,12 +9,12 @@ from werkzeug.wrappers import Response as BaseResponse
 from moderation import antibot, cors, openapi, queries, schemas
 from moderation.db import get_session
 from moderation.errors import APIError, Forbidden, NotFound, ValidationFailed, request_language
-from moderation.extensions import get_redis, get_settings, score_enqueuer
+from moderation.extensions import get_dispatcher, get_settings, score_enqueuer
 from moderation.models import Site, Status
 from moderation.moderator import reports
 from moderation.moderator.schemas import ReportIn
 from moderation.moderator.schemas import parse as _parse
-from moderation.services import authorship, comments, present, sites, threads
+from moderation.services import authorship, comments, present, sites, submit, threads
 
 R = TypeVar("R", bound=BaseResponse)
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -51,18 +51,18 @@ def parse_report(data: dict[str, Any]) -> ReportIn:
     return _parse(ReportIn, data)
 
 
-def _meta(data: dict[str, Any]) -> comments.RequestMeta:
+def _meta(data: dict[str, Any]) -> submit.RequestMeta:
     # A cross-origin widget sends no cookies; a remembered one sends the same signed value as `author_token`.
     token = data.get("author_token")
-    return comments.RequestMeta(ip=request.remote_addr or "", origin=request.headers.get("Origin"),
-                                author_cookie=request.cookies.get(comments.AUTHOR_COOKIE, "")
-                                or (token if isinstance(token, str) else ""))
+    return submit.RequestMeta(ip=request.remote_addr or "", origin=request.headers.get("Origin"),
+                              author_cookie=request.cookies.get(submit.AUTHOR_COOKIE, "")
+                              or (token if isinstance(token, str) else ""))
 
 
-def set_author_cookie(response: R, result: comments.Submitted) -> R:
+def set_author_cookie(response: R, result: submit.Submitted) -> R:
     """Remember the author in this browser (signed author id only; no email, no index)."""
     if result.author_cookie:
-        response.set_cookie(comments.AUTHOR_COOKIE, result.author_cookie, max_age=365 * 24 * 3600,
+        response.set_cookie(submit.AUTHOR_COOKIE, result.author_cookie, max_age=365 * 24 * 3600,
                             httponly=True, samesite="Lax", secure=request.is_secure, path="/")
     return response
 
@@ -94,8 +94,8 @@ def _site_and_thread() -> tuple[Site, str]:
     return site, thread
 
 
-@bp.errorhandler(comments.TooFast)
-def _too_fast(exc: comments.TooFast) -> tuple[Response, int, dict[str, str]]:
+@bp.errorhandler(submit.TooFast)
+def _too_fast(exc: submit.TooFast) -> tuple[Response, int, dict[str, str]]:
     return jsonify(exc.body(request_language())), exc.status, {"Retry-After": str(exc.retry_after)}
 
 
@@ -103,7 +103,7 @@ def _too_fast(exc: comments.TooFast) -> tuple[Response, int, dict[str, str]]:
 def create_comment() -> Response:
     """Accept a comment; it is scored asynchronously, so the answer is always `pending`."""
     data = json_body()
-    result = comments.submit_comment(get_settings(), get_session(), get_redis(), data, _meta(data), score_enqueuer())
+    result = submit.submit_comment(get_settings(), get_session(), data, _meta(data), get_dispatcher())
     g.cors_site = result.site_id
     response = jsonify({"id": result.id, "status": result.status, "edit_token": result.edit_token,
                         "author_token": result.author_cookie})

@@ -11,7 +11,7 @@ from moderation import antibot, catalog
 from moderation.db import get_session
 from moderation.extensions import get_settings
 from moderation.models import Comment, Site, Status
-from moderation.services import authorship, comments, present, sites
+from moderation.services import authorship, comments, present, sites, submit
 from moderation.settings import Settings
 
 bp = Blueprint("demo", __name__)
@@ -90,7 +90,7 @@ def _own_pending(settings: Settings, session: Session, site_id: str, thread: str
     if comment.status in (Status.PUBLISHED.value, Status.DELETED.value):
         return None  # published: it is in the list already; deleted: gone
     proved = authorship.check_view_hash(settings, comment.id, request.args.get("moderation-hash")) or (
-        comments.cookie_author(settings, request.cookies.get(comments.AUTHOR_COOKIE, ""), site_id) == comment.author_id)
+        submit.cookie_author(settings, request.cookies.get(submit.AUTHOR_COOKIE, ""), site_id) == comment.author_id)
     return present.public_comment(settings, comment) if proved else None
 
 

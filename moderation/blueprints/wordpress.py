@@ -18,9 +18,9 @@ from moderation import catalog, schemas
 from moderation.blueprints.api import set_author_cookie
 from moderation.db import get_session
 from moderation.errors import APIError, request_language
-from moderation.extensions import get_redis, get_settings, score_enqueuer
+from moderation.extensions import get_dispatcher, get_settings
 from moderation.models import Site
-from moderation.services import authorship, comments, sites
+from moderation.services import authorship, sites, submit
 from moderation.services.sites import origin_of, site_origins
 
 TRUE = ("1", "on", "yes", "true")
@@ -77,7 +77,7 @@ def _error_page(exc: APIError) -> tuple[str, int, dict[str, str]]:
     # Like wp_die(): a plain page with the reasons and a back link; never the submitted values.
     site = _site(request.form.get("site"))
     headers = page_headers(site)
-    if isinstance(exc, comments.TooFast):
+    if isinstance(exc, submit.TooFast):
         headers["Retry-After"] = str(exc.retry_after)
     lang = _language(site, request.form.get("lang"))
     body = exc.body(lang)
@@ -108,12 +108,12 @@ def post_comment() -> BaseResponse:
         "notify_replies": form.get("notify_replies", "").lower() in TRUE,
     }
     origin = request.headers.get("Origin")
-    meta = comments.RequestMeta(ip=request.remote_addr or "", origin=origin,
-                                author_cookie=request.cookies.get(comments.AUTHOR_COOKIE, ""))
+    meta = submit.RequestMeta(ip=request.remote_addr or "", origin=origin,
+                              author_cookie=request.cookies.get(submit.AUTHOR_COOKIE, ""))
     if not raw["site"] and not origin and referer:
         # No hidden `site` field and no Origin: the Referer's origin tells us which site.
         raw["site"] = _site_from_referer(referer)
-    result = comments.submit_comment(get_settings(), get_session(), get_redis(), raw, meta, score_enqueuer())
+    result = submit.submit_comment(get_settings(), get_session(), raw, meta, get_dispatcher())
     page = _page_url(result.thread)
     site = sites.cached_site(get_session(), result.site_id)
     if page and site is not None and origin_of(page) in site_origins(site):

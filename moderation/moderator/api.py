@@ -42,7 +42,7 @@ def _no_store(response: Response) -> Response:
 
 def send_after_commit(session: Session, message: OutboxMessage) -> None:
     """Send the re-scoring task of a committed edit (a failed send is left to the outbox sweep)."""
-    comments.enqueue_committed(session, message, score_enqueuer())
+    comments.enqueue_committed(session, message.comment_id, score_enqueuer())
 
 
 @bp.get("/me")

@@ -127,8 +127,8 @@ def login(session: Session, settings: Settings, redis: Redis, username: str, pas
     """Check a login; counts failures per account name and per address (caller commits either way)."""
     conf = settings.moderator
     lock_seconds = conf.login_lock_minutes * 60
-    address_key = "moderation:login:addr:" + _key(settings, "addr", address)
-    account_key = "moderation:login:acct:" + _key(settings, "acct", username.strip().lower())
+    address_key = f"{settings.redis_key_prefix}login:addr:" + _key(settings, "addr", address)
+    account_key = f"{settings.redis_key_prefix}login:acct:" + _key(settings, "acct", username.strip().lower())
     locked_msg = (f"Too many failed logins for this account: it is locked for {conf.login_lock_minutes} minutes. "
                   "Try again later.")
     if _counter(redis, address_key, lock_seconds, False) >= conf.login_max_failures:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ipaddress
 from datetime import timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from moderation import privacy
@@ -98,11 +98,16 @@ def active(session: Session, actor: Actor) -> list[Ban]:
     return list(session.scalars(stmt.limit(500)))
 
 
+# Prebuilt: the scoring worker runs this for every comment.
+_ACTIVE_IP_RANGES = select(Ban.ip_range).where(
+    Ban.site_id == bindparam("site_id"), Ban.kind == "ip", Ban.lifted_at.is_(None),
+    or_(Ban.until.is_(None), Ban.until > bindparam("now")))
+
+
 def active_ip_ranges(session: Session, site_id: str) -> list[str]:
     """Address ranges banned on a site now (the scoring worker adds them to the policy's list)."""
-    now = utcnow()
-    return list(session.scalars(select(Ban.ip_range).where(
-        Ban.site_id == site_id, Ban.kind == "ip", Ban.lifted_at.is_(None), or_(Ban.until.is_(None), Ban.until > now))))
+    rows = session.connection().execute(_ACTIVE_IP_RANGES, {"site_id": site_id, "now": utcnow()})
+    return [r for (r,) in rows if r]
 
 
 def reveal_email(session: Session, settings: Settings, actor: Actor, comment_id: int, reason: str) -> str:

@@ -147,13 +147,6 @@ def _cached_sites(session: Session) -> dict[str, Site]:
     return loaded
 
 
-def _attach(session: Session, cached: Site) -> Site:
-    """The cached site as this session's instance, without SQL (later session.get() hits it)."""
-    site = session.merge(cached, load=False)
-    session.info.setdefault("sites_pinned", []).append(site)  # the identity map only holds weak refs
-    return site
-
-
 def all_sites(session: Session) -> list[Site]:
     """Detached copies of every site from the snapshot (read-only use)."""
     return list(_cached_sites(session).values())
@@ -165,11 +158,11 @@ def cached_site(session: Session, site_id: str) -> Site | None:
 
 
 def resolve_site(session: Session, site_id: str | None, origin: str | None = None) -> Site:
-    """The site named, else the one whose origins include `origin`, else the only site there is."""
+    """The site named, else the one whose origins include `origin`, else the only site there is (read-only)."""
     known = _cached_sites(session)
     if site_id:
         if site_id in known:
-            return _attach(session, known[site_id])
+            return known[site_id]
         site = session.get(Site, site_id)  # created elsewhere since the snapshot
         if site is None:
             raise NotFound("Unknown site.", {"site": f"unknown site {site_id!r}"}, key="site_unknown")
@@ -178,9 +171,9 @@ def resolve_site(session: Session, site_id: str | None, origin: str | None = Non
     if origin and origin_of(origin):
         matches = [s for s in known.values() if origin_of(origin) in site_origins(s)]
         if len(matches) == 1:
-            return _attach(session, matches[0])
+            return matches[0]
     if len(known) == 1:
-        return _attach(session, next(iter(known.values())))
+        return next(iter(known.values()))
     raise ValidationFailed("Which site is this comment for?", {"site": "required: the site id"}, key="site_required",
                            codes={"site": "required"})
 

@@ -9,13 +9,11 @@ from __future__ import annotations
 import os
 import sys
 
-from celery import Celery
-
-from moderation import create_app, queue
+from moderation import create_app, dispatch
 from tests.helpers.stack import SITE_ORIGIN, THREAD
 
 
-def _die_before_publish(_celery: Celery, comment_id: int) -> bool:
+def _die_before_publish(_self: object, comment_id: int, nonce: str = "") -> str:
     sys.stdout.write(f"{comment_id}\n")
     sys.stdout.flush()
     os._exit(1)
@@ -23,7 +21,7 @@ def _die_before_publish(_celery: Celery, comment_id: int) -> bool:
 
 def main() -> None:
     """Post one comment through the public API with the broker send replaced by a crash."""
-    queue.send_score = _die_before_publish  # the view's enqueue callable calls queue.send_score after commit
+    dispatch.RedisDispatcher.send = _die_before_publish  # type: ignore[method-assign]  # runs after the commit
     client = create_app().test_client()
     headers = {"Origin": SITE_ORIGIN}
     token = client.get("/api/v1/form-token", query_string={"thread": THREAD}, headers=headers).get_json()

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from moderation import create_app
 from moderation.db import session_scope
+from moderation.extensions import get_settings
 from moderation.migrate import upgrade
 from moderation.models import AuditEntry, Comment, Decision
 from tests.conftest import TEST_SECRETS
@@ -21,11 +22,12 @@ THREAD = SITE_ORIGIN + "/demo/artikel-1"
 class Stack:
     """Everything a submit-to-decision run needs, torn down by `close()`."""
 
-    def __init__(self, workdir: Path, **overrides: Any) -> None:
+    def __init__(self, workdir: Path, redis: RedisServer | None = None, **overrides: Any) -> None:
         self.workdir = workdir
         self.hooks = workdir / "hooks"
         self.hooks.mkdir(parents=True, exist_ok=True)
-        self.redis = RedisServer(workdir / "redis").start()
+        self.owns_redis = redis is None
+        self.redis = redis or RedisServer(workdir / "redis").start()
         self.db_path = workdir / "moderation.sqlite"
         self.config: dict[str, Any] = {
             "env": "testing",
@@ -43,6 +45,8 @@ class Stack:
         self.app: Flask = create_app(self.config)
         upgrade(self.app.extensions["db_engine"])
         self.workers: list[Worker] = []
+        # The Redis list the scoring queue lives in (kombu prefixes every key with the namespace).
+        self.queue_key = get_settings(self.app).redis_key_prefix + "scoring"
 
     def worker(self, app_module: str = "workers.celery_app", wait: bool = True) -> Worker:
         """Start one more real worker process on this stack."""
@@ -90,5 +94,6 @@ class Stack:
     def close(self) -> None:
         for worker in self.workers:
             worker.kill()
-        self.redis.kill()
+        if self.owns_redis:
+            self.redis.kill()
         self.app.extensions["db_engine"].dispose()

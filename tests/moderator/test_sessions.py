@@ -19,7 +19,7 @@ def _clean_throttle() -> None:
     from redis import Redis
 
     redis = Redis.from_url(REDIS_URL)
-    for key in redis.scan_iter("moderation:login:*"):
+    for key in redis.scan_iter("*:login:*"):
         redis.delete(key)
 
 
