@@ -68,9 +68,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask, settings: Settings) -> None:
     """Attach the public blueprints, then wrap the comment endpoints with their rate limits."""
     from moderation import moderator, ratelimit
-    from moderation.blueprints import api, demo, wordpress
+    from moderation.blueprints import api, demo, widget, wordpress
 
-    for module in (api, wordpress, demo):
+    for module in (api, wordpress, demo, widget):
         app.register_blueprint(module.bp)
     ratelimit.init_app(app, settings)
     moderator.init_app(app, settings)

@@ -159,8 +159,8 @@ class Comment(Base):
     version: Mapped[int] = mapped_column(default=0)
     # Open reader reports (moderation.moderator.reports); cleared when a moderator decides.
     report_count: Mapped[int] = mapped_column(default=0)
-    # The author ticked "notify me" (mail on publication and replies; moderation.webhooks.mail).
-    notify_replies: Mapped[bool] = mapped_column(default=False)
+    # The author ticked "notify me of replies": mail and webhooks tell them (moderation.webhooks.mail).
+    notify_replies: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
 
     thread: Mapped[Thread] = relationship()
     author: Mapped[Author] = relationship()

@@ -12,7 +12,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
+from moderation.queries import ListQuery
 from moderation.schemas import ONE_LINE, CommentIn, EditIn
+from moderation.services.threads import CURSOR
 from moderation.webhooks import openapi as webhooks_openapi
 
 MAX_ID = 2**63 - 1
@@ -22,9 +24,16 @@ REF = "#/components/schemas/{model}"
 class Error(BaseModel):
     """Every error: a code, a message for people, and per-field reasons where fields were at fault."""
 
-    error: str
-    message: str
-    fields: dict[str, str] = Field(default_factory=dict, description="Per-field reasons (absent when empty).")
+    error: str = Field(description="Stable code of the error (invalid, not_found, forbidden, conflict, flood, ...).")
+    message: str = Field(description="For people, in the language asked for (`lang`, else Accept-Language; English "
+                                     "by default).")
+    fields: dict[str, str] = Field(default_factory=dict, description="Per-field reasons for people, in the same "
+                                                                     "language (absent when empty).")
+    codes: dict[str, str] = Field(default_factory=dict, description=(
+        "Per-field stable codes for programs, beside `fields` (absent when empty): required, too_long, too_many, "
+        "control_chars, invisible_chars, email_invalid, url_scheme, url_invalid, parent_invalid, parent_not_found, "
+        "site_unknown, thread_foreign, origin_forbidden, duplicate, cursor_invalid, invalid_type, invalid_choice, "
+        "not_object, invalid."))
 
 
 class Accepted(BaseModel):
@@ -33,6 +42,8 @@ class Accepted(BaseModel):
     id: int
     status: Literal["pending"]
     edit_token: str = Field(description="Keep it: it lets the author see, edit and delete the comment.")
+    author_token: str = Field(description="Send it back as `author_token` with later comments if the reader asked "
+                                          "to be remembered; empty when the comment has no email.")
 
 
 class PublicComment(BaseModel):
@@ -46,17 +57,44 @@ class PublicComment(BaseModel):
     created: datetime
     avatar_seed: str
     replies: list[PublicComment] = Field(default_factory=list, description="In the thread listing only.")
-    status: str | None = Field(None, description="Only with a valid X-Edit-Token.")
-    reasons: list[str] | None = Field(None, description="Only with a valid X-Edit-Token.")
+    status: str | None = Field(None, description="Only for the author (X-Edit-Token or moderation-hash).")
+    reasons: list[str] | None = Field(None, description="Only for the author.")
+    body: str | None = Field(None, description="The text as typed; only for the author.")
+    editable_until: datetime | None = Field(None, description="End of the edit window; only for the author.")
+
+
+class WidgetConfig(BaseModel):
+    """The site's settings the widget needs: language, threading, and the form's limits."""
+
+    language: str
+    thread_depth: int
+    comment_order: Literal["oldest", "newest"]
+    comments_per_page: int
+    require_name_email: bool
+    max_body_chars: int
+    edit_window_minutes: int
+    max_name: int
+    max_email: int
+    max_url: int
 
 
 class CommentList(BaseModel):
-    """The published comments of a page as a tree."""
+    """A page of a thread's published comments as a tree."""
 
     site: str
     thread: str
-    count: int
-    comments: list[PublicComment]
+    count: int = Field(description="Published comments on the page, in all pages.")
+    comments: list[PublicComment] = Field(description="Top-level comments of this page with all their replies.")
+    next: str | None = Field(description="Pass as `after` for the next page; null on the last.")
+    form_token: str | None = Field(description="A form token (first page only), saving a request.")
+    config: WidgetConfig
+
+
+class Counts(BaseModel):
+    """Published comments per page, keyed by the thread as asked."""
+
+    site: str
+    counts: dict[str, int]
 
 
 class StatusOut(BaseModel):
@@ -74,7 +112,8 @@ class FormToken(BaseModel):
     thread: str
 
 
-MODELS: list[type[BaseModel]] = [CommentIn, EditIn, Error, Accepted, PublicComment, CommentList, StatusOut, FormToken]
+MODELS: list[type[BaseModel]] = [CommentIn, EditIn, Error, Accepted, PublicComment, WidgetConfig, CommentList,
+                                  Counts, StatusOut, FormToken]
 
 SITE = {"name": "site", "in": "query", "schema": {"type": "string", "maxLength": 64, "pattern": ONE_LINE},
         "description": "Site id; may be omitted when the Origin matches one site or only one site exists."}
@@ -85,6 +124,23 @@ COMMENT_ID = {"name": "comment_id", "in": "path", "required": True,
               "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}}
 EDIT_TOKEN = {"name": "X-Edit-Token", "in": "header", "schema": {"type": "string"},
               "description": "The edit_token returned when the comment was posted."}
+MODERATION_HASH = {"name": "moderation-hash", "in": "query", "schema": {"type": "string"},
+                   "description": "From the WordPress-form route's return link: shows the author their own "
+                                  "pending comment (read only)."}
+# Any value is accepted: an unknown language falls back to Accept-Language, then English.
+LANG = {"name": "lang", "in": "query", "schema": {"type": "string"},
+        "description": "Language of messages: id or en (else Accept-Language decides; English by default)."}
+_LIST = ListQuery.model_json_schema()["properties"]
+LIST_PARAMS = [
+    {"name": "sort", "in": "query", "schema": {"enum": ["oldest", "newest"]}, "description": _LIST["sort"]["description"]},
+    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200},
+     "description": _LIST["limit"]["description"]},
+    {"name": "after", "in": "query", "schema": {"type": "string", "pattern": CURSOR},
+     "description": _LIST["after"]["description"]},
+]
+COUNT_THREADS = {"name": "thread", "in": "query", "required": True, "style": "form", "explode": True,
+                 "schema": {"type": "array", "minItems": 1, "maxItems": 100, "items": THREAD["schema"]},
+                 "description": "Repeat for each page (1 to 100): page URL or page id."}
 
 ERRORS = {
     "400": "Malformed JSON.",
@@ -94,6 +150,7 @@ ERRORS = {
     "405": "Method not allowed (see the Allow header).",
     "409": "Duplicate comment on this page.",
     "413": "Request too large.",
+    "414": "The URL is too long (the web server's limit; ask for fewer threads at a time).",
     "415": "Not JSON.",
     "422": "Invalid fields, with per-field reasons.",
     "429": "Rate limited or posting too quickly (see Retry-After).",
@@ -111,9 +168,9 @@ def _operation(summary: str, ok: tuple[str, type[BaseModel], str], errors: tuple
                                         "content": {"application/json": {"schema": _ref(model)}}}}
     for error in errors:
         responses[error] = {"description": ERRORS[error], "content": {"application/json": {"schema": _ref(Error)}}}
-    operation: dict[str, Any] = {"summary": summary, "responses": responses}
-    if parameters:
-        operation["parameters"] = parameters
+    if "414" in responses:  # answered by the HTTP server before the app sees the request, in its own format
+        del responses["414"]["content"]
+    operation: dict[str, Any] = {"summary": summary, "responses": responses, "parameters": [*(parameters or []), LANG]}
     if body is not None:
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(body)}}}
     return operation
@@ -136,12 +193,16 @@ def paths() -> dict[str, Any]:
     return {
         "/api/v1/comments": {
             "post": submit,
-            "get": _operation("Published comments of a page as a tree.", ("200", CommentList, "The tree."),
-                              ("403", "404", "422"), [SITE, THREAD]),
+            "get": _operation("A page of a thread's published comments as a tree, with the site's widget settings.",
+                              ("200", CommentList, "The tree."), ("403", "404", "422"), [SITE, THREAD, *LIST_PARAMS]),
+        },
+        "/api/v1/counts": {
+            "get": _operation("Published comments per page, for article lists (one request for many pages).",
+                              ("200", Counts, "The counts."), ("403", "404", "414", "422"), [SITE, COUNT_THREADS]),
         },
         "/api/v1/comments/{comment_id}": {
             "get": _operation("One published comment; its author also sees status and reasons.",
-                              ("200", PublicComment, "The comment."), ("404",), [COMMENT_ID, EDIT_TOKEN])
+                              ("200", PublicComment, "The comment."), ("404",), [COMMENT_ID, EDIT_TOKEN, MODERATION_HASH])
             | {"operationId": "getComment"},
             "patch": _operation("Edit the body inside the edit window; it is scored again.",
                                 ("200", StatusOut, "Back to pending."), ("400", "403", "404", "413", "415", "422"),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -15,6 +16,10 @@ LINK_REL = "nofollow ugc noopener"
 # Bare addresses a reader can copy: scheme URLs and www. hosts.
 URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"']+")
 BLOCK_RE = re.compile(r"(?i)<(?:p|pre|blockquote|ul|ol)\b")
+# Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): a reader's text
+# must not reorder what is shown around it, so they are dropped from the HTML (the stored text keeps
+# them). The widget also renders every body with dir="auto", which isolates it.
+BIDI_CONTROLS_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def clean(html: str) -> str:
@@ -22,9 +27,10 @@ def clean(html: str) -> str:
     return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=LINK_REL)
 
 
+@lru_cache(maxsize=2048)  # a thread's page is read far more often than written; bodies are at most a few KB
 def body_html(body: str) -> str:
     """Render a stored body: sanitise, then turn blank lines into paragraphs and newlines into <br>."""
-    safe = clean(body.replace("\r\n", "\n"))
+    safe = clean(BIDI_CONTROLS_RE.sub("", body.replace("\r\n", "\n")))
     if BLOCK_RE.search(safe):
         # The author wrote block markup; keep their structure rather than re-wrapping it.
         return safe

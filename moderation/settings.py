@@ -50,6 +50,11 @@ class PolicySettings(_Strict):
     edit_window_minutes: int = Field(15, ge=0)
     banned_ip_ranges: list[str] = []
     reports_threshold: int = Field(3, ge=1, description="reader reports that send a published comment back to held")
+    # What readers see in the widget (WordPress's discussion settings, plus the site's language).
+    language: Literal["id", "en"] = "id"
+    thread_depth: int = Field(3, ge=1, le=10, description="replies nest this deep; deeper ones are shown flat")
+    comment_order: Literal["oldest", "newest"] = "oldest"
+    comments_per_page: int = Field(50, ge=1, le=200, description="top-level comments per page")
 
     @field_validator("banned_ip_ranges")
     @classmethod

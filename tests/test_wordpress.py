@@ -5,7 +5,9 @@ import pytest
 from sqlalchemy import select
 
 from moderation.db import session_scope
+from moderation.extensions import get_settings
 from moderation.models import Comment, Status
+from moderation.services.authorship import view_hash
 from tests.public_helpers import ORIGIN, THREAD, counts, form_token, news_app
 
 
@@ -29,7 +31,9 @@ def test_redirects_to_the_page_with_anchor(app_factory) -> None:  # type: ignore
         row = session.scalars(select(Comment)).one()
         assert row.website == "https://budi.example" and row.status == "pending"
         assert row.signals["form_token"] == "ok"
-    assert response.headers["Location"] == f"{THREAD}?unapproved={row.id}#comment-{row.id}"
+    with app.app_context():
+        proof = view_hash(get_settings(), row.id)
+    assert response.headers["Location"] == f"{THREAD}?unapproved={row.id}&moderation-hash={proof}#comment-{row.id}"
 
 
 def test_thread_from_referer_and_site_from_referer(app_factory) -> None:  # type: ignore[no-untyped-def]
@@ -101,9 +105,12 @@ def test_duplicate_is_409_page(app_factory) -> None:  # type: ignore[no-untyped-
     app = news_app(app_factory, flood_seconds=0)
     client = app.test_client()
     assert client.post("/wp-comments-post.php", data=_form(client)).status_code == 303
+    # Same browser (the author cookie the first post set), other email: still this reader repeating themselves.
     again = client.post("/wp-comments-post.php", data=_form(client, email="lain@example.com"))
     assert again.status_code == 409
-    assert "Duplicate comment detected" in again.get_data(as_text=True)
+    assert "Komentar ganda" in again.get_data(as_text=True)  # the site's language (Indonesian) by default
+    english = client.post("/wp-comments-post.php", data=_form(client), headers={"Accept-Language": "en-GB,en;q=0.8"})
+    assert english.status_code == 409 and "Duplicate comment detected" in english.get_data(as_text=True)
 
 
 def test_oversize_is_413_page(app_factory) -> None:  # type: ignore[no-untyped-def]
@@ -119,4 +126,7 @@ def test_non_url_thread_without_referer_shows_thanks(app_factory) -> None:  # ty
     client = app.test_client()
     response = client.post("/wp-comments-post.php", data=_form(client, thread="post-42"))
     assert response.status_code == 200
-    assert "menunggu moderasi" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    # It says what is true at that moment (received, being checked), not "awaiting moderation" for ever.
+    assert "sedang diperiksa" in html and "menunggu moderasi" not in html and 'id="comment-' not in html
+    assert "frame-ancestors https://news.example" in response.headers["Content-Security-Policy"]

@@ -43,7 +43,7 @@ def report(session: Session, settings: Settings, comment_id: int, reason: str, t
     """Store a report on a published comment; at the site's threshold it goes back to held."""
     comment = session.get(Comment, comment_id)
     if comment is None or comment.status != Status.PUBLISHED.value:
-        raise NotFound("No such comment.")
+        raise NotFound("No such comment.", key="comment_not_found")
     try:
         reader = str(_serializer(settings).loads(cookie)) if cookie else ""
     except BadSignature:
@@ -54,7 +54,7 @@ def report(session: Session, settings: Settings, comment_id: int, reason: str, t
     seen = session.scalars(select(Report.id).where(Report.comment_id == comment_id,
                                                    or_(Report.reader_key == reader_key, Report.ip_key == ip_key))).first()
     if seen is not None:
-        raise Conflict("You have already reported this comment.")
+        raise Conflict("You have already reported this comment.", key="already_reported")
     session.add(Report(comment_id=comment_id, reason=reason, text=text, reader_key=reader_key, ip_key=ip_key))
     count = session.scalar(update(Comment).where(Comment.id == comment_id)
                            .values(report_count=Comment.report_count + 1).returning(Comment.report_count)

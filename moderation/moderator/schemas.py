@@ -6,8 +6,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from moderation.errors import ValidationFailed
-from moderation.schemas import _fields, check_controls
+from moderation.schemas import check_controls, invalid
 
 TABS = ("held", "spam", "reported", "pending", "published", "rejected")
 Tab = Literal["held", "spam", "reported", "pending", "published", "rejected"]
@@ -21,7 +20,7 @@ def parse(model: type[M], data: Any) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise ValidationFailed("Please correct the fields listed.", _fields(exc)) from None
+        raise invalid(exc) from None
 
 
 class _In(BaseModel):

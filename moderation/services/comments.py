@@ -63,12 +63,13 @@ def authorised(settings: Settings, comment: Comment, token: str | None) -> bool:
 
 def _editable(settings: Settings, session: Session, comment: Comment, token: str | None) -> None:
     if not authorised(settings, comment, token):
-        raise Forbidden("A valid X-Edit-Token header is required to change this comment.")
+        raise Forbidden("A valid X-Edit-Token header is required to change this comment.", key="edit_token")
     if comment.status == Status.DELETED.value:
-        raise NotFound("This comment was deleted.")
+        raise NotFound("This comment was deleted.", key="comment_deleted")
     window = sites.policy_for(settings, sites.cached_site(session, comment.thread.site_id)).edit_window_minutes
     if utcnow() - comment.created_at > timedelta(minutes=window):
-        raise Forbidden(f"The edit window has closed: comments can be changed for {window} minutes after posting.")
+        raise Forbidden(f"The edit window has closed: comments can be changed for {window} minutes after posting.",
+                        key="edit_window", params={"minutes": window})
 
 
 MAX_ID = 2**63 - 1  # the largest id SQL stores; anything above cannot exist
@@ -78,7 +79,7 @@ def get_comment(session: Session, comment_id: int) -> Comment:
     """The comment or NotFound."""
     comment = session.get(Comment, comment_id) if 0 < comment_id <= MAX_ID else None
     if comment is None:
-        raise NotFound("No such comment.")
+        raise NotFound("No such comment.", key="comment_not_found")
     return comment
 
 

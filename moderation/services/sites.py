@@ -165,7 +165,7 @@ def resolve_site(session: Session, site_id: str | None, origin: str | None = Non
             return known[site_id]
         site = session.get(Site, site_id)  # created elsewhere since the snapshot
         if site is None:
-            raise NotFound("Unknown site.", {"site": f"unknown site {site_id!r}"})
+            raise NotFound("Unknown site.", {"site": f"unknown site {site_id!r}"}, key="site_unknown")
         forget_sites()
         return site
     if origin and origin_of(origin):
@@ -174,7 +174,8 @@ def resolve_site(session: Session, site_id: str | None, origin: str | None = Non
             return matches[0]
     if len(known) == 1:
         return next(iter(known.values()))
-    raise ValidationFailed("Which site is this comment for?", {"site": "required: the site id"})
+    raise ValidationFailed("Which site is this comment for?", {"site": "required: the site id"}, key="site_required",
+                           codes={"site": "required"})
 
 
 def check_origin(site: Site, origin: str | None) -> None:
@@ -183,7 +184,7 @@ def check_origin(site: Site, origin: str | None) -> None:
         return
     if origin_of(origin) not in site_origins(site):
         raise Forbidden("This page's origin is not allowed to post comments to this site.",
-                        {"origin": "origin not registered for this site"})
+                        {"origin": "origin not registered for this site"}, key="origin_forbidden")
 
 
 def check_thread_url(site: Site, thread: str) -> str | None:

@@ -33,8 +33,8 @@ class TooFast(APIError):
     status = 429
     code = "flood"
 
-    def __init__(self, message: str, retry_after: int):
-        super().__init__(message)
+    def __init__(self, message: str, retry_after: int, key: str | None = None):
+        super().__init__(message, key=key)
         self.retry_after = retry_after
 
 
@@ -63,33 +63,35 @@ def _cookie_serializer(settings: Settings) -> URLSafeSerializer:
     return URLSafeSerializer(settings.secrets.secret_key, salt="moderation.author-cookie.v1")
 
 
-def _recognised(settings: Settings, cookie: str, site_id: str, author_id: int) -> bool:
-    """True when the signed cookie from an earlier comment names this author on this site."""
+def cookie_author(settings: Settings, cookie: str, site_id: str) -> int | None:
+    """The author id the signed cookie (or the widget's author_token) from an earlier comment names on this site."""
     if not cookie:
-        return False
+        return None
     try:
         payload = _cookie_serializer(settings).loads(cookie)
     except BadSignature:
-        return False
-    return isinstance(payload, dict) and payload.get("s") == site_id and payload.get("a") == author_id
+        return None
+    if not isinstance(payload, dict) or payload.get("s") != site_id or not isinstance(payload.get("a"), int):
+        return None
+    return int(payload["a"])
 
 
 def _validated(settings: Settings, session: Session, raw: Mapping[str, Any], meta: RequestMeta) -> tuple[Site, schemas.CommentIn]:
     """The site and the validated fields, or an error naming every bad field."""
     sites.ensure_synced(session, settings)
-    site_errors: dict[str, str] = {}
+    site_error: ValidationFailed | None = None
     site: Site | None = None
     try:
         site = sites.resolve_site(session, raw.get("site") if isinstance(raw.get("site"), str) else None, meta.origin)
     except ValidationFailed as exc:
-        site_errors = exc.fields
+        site_error = exc
     policy = sites.policy_for(settings, site)
     if site is not None:
         sites.check_origin(site, meta.origin)
-    data: schemas.CommentIn = schemas.parse(schemas.CommentIn, raw, policy, site_errors)
-    assert site is not None  # resolve_site either found one or put its error in site_errors
+    data: schemas.CommentIn = schemas.parse(schemas.CommentIn, raw, policy, site_error)
+    assert site is not None  # resolve_site found one, or parse() raised its error with the fields'
     if reason := sites.check_thread_url(site, data.thread):
-        raise Forbidden("This page is not on the site's registered origins.", {"thread": reason})
+        raise Forbidden("This page is not on the site's registered origins.", {"thread": reason}, key="thread_foreign")
     return site, data
 
 
@@ -100,15 +102,15 @@ def _check_parent(session: Session, parent_id: int | None, thread_id: int | None
     if parent is None or parent.thread_id != thread_id or parent.status != Status.PUBLISHED.value:
         # Unpublished, deleted or on another page: for this page it does not exist.
         raise NotFound("The comment you are replying to was not found on this page.",
-                       {"parent": "not a published comment on this page"})
+                       {"parent": "not a published comment on this page"}, key="parent_not_found")
 
 
 def _check_flood(settings: Settings, found: submit_store.Lookup, since_at: Any) -> None:
     if found.duplicate is not None:
-        raise Conflict(DUPLICATE_MESSAGE, {"body": "duplicate of an earlier comment on this page"})
+        raise Conflict(DUPLICATE_MESSAGE, {"body": "duplicate of your earlier comment on this page"}, key="duplicate")
     if found.last_at is not None and settings.flood_seconds > 0:
         wait = max(1, int((found.last_at - since_at).total_seconds()) + 1)
-        raise TooFast("You are posting comments too quickly. Slow down.", retry_after=wait)
+        raise TooFast("You are posting comments too quickly. Slow down.", retry_after=wait, key="flood")
 
 
 def _send(session: Session, comment_id: int, signals: Signals, nonce: str, dispatcher: Dispatcher) -> None:
@@ -135,7 +137,9 @@ def submit_comment(settings: Settings, session: Session, raw: Mapping[str, Any],
     digest = body_hmac(settings, data.body)
     # Anonymous comments (a site that asks for no email) are left to the per-IP rate limit.
     since = utcnow() - timedelta(seconds=max(settings.flood_seconds, 0))
-    found = submit_store.lookup(session, site.id, bidx, known[0] if known else None, digest, since)
+    browser_author = cookie_author(settings, meta.author_cookie, site.id)
+    found = submit_store.lookup(session, site.id, bidx, known[0] if known else None, digest, since, data.parent,
+                                browser_author)
     _check_flood(settings, found if bidx else submit_store.Lookup(found.duplicate, None, 0, None), since)
 
     bot, nonce = antibot.check_submission(settings, token=data.form_token, honeypot=data.homepage,
@@ -150,7 +154,7 @@ def submit_comment(settings: Settings, session: Session, raw: Mapping[str, Any],
         "new_author": found.published_count == 0,
         # Typing someone's name and email is not enough to skip a first-time hold: the browser
         # must also carry the signed cookie set when that author commented before.
-        "author_recognised": _recognised(settings, meta.author_cookie, site.id, author_id),
+        "author_recognised": browser_author == author_id,
     })
     token = secrets.token_urlsafe(24)
     now = utcnow()

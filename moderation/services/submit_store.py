@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, insert, literal, select
+from sqlalchemy import Integer, and_, bindparam, func, insert, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -29,10 +29,17 @@ _SET_TITLE = _threads.update().where(_threads.c.id == bindparam("tid"), _threads
 
 # One round trip for what the checks need: the author (if known), a duplicate on the page, and the
 # author's latest comment inside the flood interval.
+# A duplicate, as WordPress has it: the same text on the same page under the same parent, from the
+# same author (keyed email index; the shared row of comments without email does not count) or from
+# the same browser (the author cookie, or the widget's author_token). Another reader's identical
+# "Terima kasih." is not one.
 _dup = (select(_comments.c.id)
         .where(_comments.c.thread_id == bindparam("thread_id"), _comments.c.body_hmac == bindparam("digest"),
-               _comments.c.status != Status.DELETED.value)
-        .limit(1).scalar_subquery())
+               _comments.c.status != Status.DELETED.value,
+               _comments.c.parent_id.is_not_distinct_from(bindparam("parent_id", type_=Integer())),
+               or_(and_(_authors.c.email_bidx != "", _comments.c.author_id == _authors.c.id),
+                   _comments.c.author_id == bindparam("browser_author", type_=Integer())))
+        .correlate(_authors).limit(1).scalar_subquery())
 _last = (select(func.max(_comments.c.created_at, type_=UTCDateTime()))
          .where(_comments.c.author_id == _authors.c.id, _comments.c.created_at > bindparam("since"))
          .correlate(_authors).scalar_subquery())
@@ -85,10 +92,12 @@ def _remember(key: tuple[int, str, str], value: tuple[int, bool]) -> tuple[int, 
     return value
 
 
-def lookup(session: Session, site_id: str, bidx: str, thread_id: int | None, digest: str, since: datetime) -> Lookup:
-    """The author, a duplicate on the page and the author's latest recent comment, in one SELECT."""
+def lookup(session: Session, site_id: str, bidx: str, thread_id: int | None, digest: str, since: datetime,
+           parent_id: int | None = None, browser_author: int | None = None) -> Lookup:
+    """The author, this author's or this browser's duplicate on the page, and the author's latest recent comment."""
     row = session.connection().execute(_LOOKUP, {"thread_id": thread_id, "digest": digest, "site_id": site_id,
-                                    "email_bidx": bidx, "since": since}).one()
+                                                 "email_bidx": bidx, "since": since, "parent_id": parent_id,
+                                                 "browser_author": browser_author}).one()
     return Lookup(row.duplicate, row.id, row.published_count or 0, row.last_at)
 
 
