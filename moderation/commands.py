@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from moderation import privacy, processes
 from moderation.db import session_scope
+from moderation.imports.commands import import_group
 from moderation.extensions import get_engine, get_settings
 from moderation.migrate import upgrade
 from moderation.models import Site
@@ -148,7 +149,7 @@ def serve(demo: bool, web_workers: int, concurrency: int) -> None:
         sys.exit(1)
 
 
-COMMANDS = [db_group, create_site, *moderator_commands.COMMANDS, rotate_keys, web, worker, beat, serve]
+COMMANDS = [db_group, create_site, *moderator_commands.COMMANDS, import_group, rotate_keys, web, worker, beat, serve]
 
 
 @click.command("init-secrets")
