@@ -9,13 +9,14 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from moderation import privacy, processes
+from moderation import privacy, processes, queue
 from moderation.db import session_scope
-from moderation.imports.commands import import_group
 from moderation.extensions import get_engine, get_settings
+from moderation.imports.commands import import_group
 from moderation.migrate import upgrade
 from moderation.models import Site
 from moderation.moderator import commands as moderator_commands
+from moderation.registry.commands import models_group
 from moderation.settings import Settings, generate_secrets
 
 
@@ -92,7 +93,7 @@ def worker(concurrency: int, queues: str) -> None:
 @click.command("beat")
 @with_appcontext
 def beat() -> None:
-    """Run Celery beat (outbox sweeper, daily retention purge); run exactly one per deployment."""
+    """Run Celery beat (outbox sweeper, daily retention purge, continuous learning); exactly one per deployment."""
     argv = processes.beat_argv(_settings(), _instance(_settings()))
     os.execv(argv[0], argv)
 
@@ -130,6 +131,8 @@ def serve(demo: bool, web_workers: int, concurrency: int) -> None:
         supervisor.start("web", processes.web_argv(settings, web_workers))
         supervisor.start("worker", processes.worker_argv(settings, concurrency))
         supervisor.start("beat", processes.beat_argv(settings, _instance(settings)))
+        if settings.learning.continuous_sites:  # training gets its own process: scoring never waits behind it
+            supervisor.start("learner", processes.worker_argv(settings, 1, (queue.LEARNING_QUEUE,), "learner@%h"))
         if processes.wait_http(base + "/api/v1/openapi.json", 60, supervisor):
             lines = [f"  service:   {base}", f"  API docs:  {base}/api/v1/openapi.json"]
             if demo:
@@ -149,7 +152,7 @@ def serve(demo: bool, web_workers: int, concurrency: int) -> None:
         sys.exit(1)
 
 
-COMMANDS = [db_group, create_site, *moderator_commands.COMMANDS, import_group, rotate_keys, web, worker, beat, serve]
+COMMANDS = [db_group, create_site, *moderator_commands.COMMANDS, import_group, models_group, rotate_keys, web, worker, beat, serve]
 
 
 @click.command("init-secrets")

@@ -33,12 +33,13 @@ def web_argv(settings: Settings, workers: int) -> list[str]:
 DEFAULT_QUEUES = (queue.SCORING_QUEUE, queue.MAINTENANCE_QUEUE)
 
 
-def worker_argv(settings: Settings, concurrency: int, queues: tuple[str, ...] = DEFAULT_QUEUES) -> list[str]:
+def worker_argv(settings: Settings, concurrency: int, queues: tuple[str, ...] = DEFAULT_QUEUES,
+                name: str | None = None) -> list[str]:
     """A Celery worker (prefork pool) for the given queues: scoring and maintenance by default."""
     return [
         sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker", "-Q", ",".join(queues),
         "-P", "prefork", "-c", str(concurrency), "--loglevel", settings.log_level,
-        "--without-gossip", "--without-mingle",
+        "--without-gossip", "--without-mingle", *(["-n", name] if name else []),
     ]
 
 

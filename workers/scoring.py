@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from moderation.services import decisions, sites
 from moderation.settings import Settings
 from moderation.signals import Signals
 from workers import model as model_cache
+from workers import versions
 
 log = logging.getLogger("workers.scoring")
 
@@ -39,10 +41,11 @@ def public_text(comment: Comment) -> str:
     return "\n".join(filter(None, (comment.name, comment.website, comment.body)))
 
 
-def classify(comment: Comment, signals: Signals, rules: Any) -> tuple[decisions.Outcome, dict[str, policy.Thresholds]]:
-    """Run the process's model on the body; any failure (a model without thresholds too) is ClassifierFailed."""
+def classify(comment: Comment, signals: Signals, rules: Any,
+             load: Callable[[], model_cache.Scorer] = model_cache.get_model) -> tuple[decisions.Outcome, dict[str, policy.Thresholds]]:
+    """Run the site's model (from `load`) on the body; any failure (a model without thresholds too) is ClassifierFailed."""
     try:
-        model = model_cache.get_model()
+        model = load()
         metadata = model_metadata(comment, signals)
         raw = model.score(comment.body, **metadata)
         explanation = model.explain(comment.body, top_k=5, **metadata)
@@ -83,8 +86,10 @@ def score_comment(sessions: sessionmaker[Session], settings: Settings, comment_i
         banned_ranges = bans.active_ip_ranges(session, comment.thread.site_id)  # set by moderators
         if banned_ranges:
             rules = rules.model_copy(update={"banned_ip_ranges": [*rules.banned_ip_ranges, *banned_ranges]})
+        site_id = comment.thread.site_id
+        versions.refresh(sessions, settings)  # a database error here is transient: retried by the task
         try:
-            outcome, thresholds = classify(comment, signals, rules)
+            outcome, thresholds = classify(comment, signals, rules, lambda: versions.model_for(sessions, settings, site_id))
         except ClassifierFailed as exc:
             log.warning("scoring comment %s failed (attempt %s): %s", comment_id, attempts, exc)
             if attempts >= settings.max_score_attempts:

@@ -24,7 +24,7 @@ class _Handler(Collector):
         self.field: str | None = None
         self.root = ""
 
-    def startElementNS(self, name: tuple[str | None, str], qname: str | None, attrs: Any) -> None:  # noqa: N802
+    def startElementNS(self, name: tuple[str | None, str], qname: str | None, attrs: Any) -> None:
         local = name[1]
         if not self.stack:
             self.root = local
@@ -42,7 +42,7 @@ class _Handler(Collector):
             self.field = "author_" + local
             self.capture()
 
-    def endElementNS(self, name: tuple[str | None, str], qname: str | None) -> None:  # noqa: N802
+    def endElementNS(self, name: tuple[str | None, str], qname: str | None) -> None:
         local = name[1]
         if self.field is not None and self.field.removeprefix("author_") == local:
             assert self.current is not None

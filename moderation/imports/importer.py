@@ -76,7 +76,7 @@ def _threads(session: Session, site_id: str, records: Sequence[Record], summary:
     uris = list(wanted)
     for i in range(0, len(uris), BATCH):
         stmt = select(Thread.uri, Thread.id).where(Thread.site_id == site_id, Thread.uri.in_(uris[i:i + BATCH]))
-        known.update({uri: tid for uri, tid in session.execute(stmt)})
+        known.update((uri, tid) for uri, tid in session.execute(stmt).all())
     missing = [{"site_id": site_id, "uri": uri, "title": wanted[uri]} for uri in uris if uri not in known]
     for i in range(0, len(missing), BATCH):
         chunk = missing[i:i + BATCH]
@@ -92,14 +92,16 @@ def _authors(session: Session, settings: Any, site_id: str, records: Sequence[Re
     for r in records:
         bidx = privacy.blind_index(settings, r.email) if r.email else ""
         emails.setdefault(bidx, r.email)
-    known = dict(session.execute(select(Author.email_bidx, Author.id).where(Author.site_id == site_id)).all())
-    missing = [{"site_id": site_id, "email_bidx": bidx,
+    known: dict[str, int] = {}
+    for bidx, aid in session.execute(select(Author.email_bidx, Author.id).where(Author.site_id == site_id)):
+        known[bidx] = aid
+    missing: list[dict[str, Any]] = [{"site_id": site_id, "email_bidx": bidx,
                 "email_enc": privacy.encrypt_email(settings, email, privacy.author_aad(site_id, bidx)) if email else b""}
                for bidx, email in emails.items() if bidx not in known]
     for i in range(0, len(missing), BATCH):
         chunk = missing[i:i + BATCH]
         ids = session.scalars(insert(Author).returning(Author.id, sort_by_parameter_order=True), chunk).all()
-        known.update({row["email_bidx"]: aid for row, aid in zip(chunk, ids, strict=True)})
+        known.update({str(row["email_bidx"]): aid for row, aid in zip(chunk, ids, strict=True)})
     summary.new_authors = len(missing)
     return {email: known[privacy.blind_index(settings, email) if email else ""] for email in {r.email for r in records}}
 

@@ -87,7 +87,7 @@ class Collector(ContentHandler):
         self._text: list[str] | None = None
         self._chars = 0
 
-    def setDocumentLocator(self, locator: Any) -> None:  # noqa: N802  (SAX API name)
+    def setDocumentLocator(self, locator: Any) -> None:
         self.locator = locator
 
     @property

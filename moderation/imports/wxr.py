@@ -33,7 +33,7 @@ class _Handler(Collector):
         self.field: str | None = None
         self.saw_channel = False
 
-    def startElementNS(self, name: tuple[str | None, str], qname: str | None, attrs: Any) -> None:  # noqa: N802
+    def startElementNS(self, name: tuple[str | None, str], qname: str | None, attrs: Any) -> None:
         self.depth += 1
         ns, local = name
         if local == "channel" and not ns:
@@ -52,7 +52,7 @@ class _Handler(Collector):
             self.field = local
             self.capture()
 
-    def endElementNS(self, name: tuple[str | None, str], qname: str | None) -> None:  # noqa: N802
+    def endElementNS(self, name: tuple[str | None, str], qname: str | None) -> None:
         ns, local = name
         if self.field is not None and (local == self.field.removeprefix("item:")):
             text = self.captured()

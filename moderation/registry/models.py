@@ -65,6 +65,8 @@ class TrainingRun(Base):
     active_version: Mapped[str] = mapped_column(String(100), default="")
     labels_total: Mapped[int] = mapped_column(default=0)
     labels_new: Mapped[int] = mapped_column(default=0)
+    # The newest label id this run saw: the next run waits for enough labels after it.
+    labels_through: Mapped[int] = mapped_column(default=0)
     figures: Mapped[dict[str, Any]] = mapped_column(default=dict)
     gate: Mapped[str] = mapped_column(String(500), default="")
     error: Mapped[str] = mapped_column(Text, default="")

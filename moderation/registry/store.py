@@ -67,7 +67,7 @@ def active_map(session: Session) -> dict[str, int | None]:
     newest = select(func.max(ModelActivation.id)).group_by(ModelActivation.scope).scalar_subquery()
     rows = session.execute(select(ModelActivation.scope, ModelActivation.model_version_id)
                            .where(ModelActivation.id.in_(newest)))
-    return {scope: version_id for scope, version_id in rows}
+    return dict(rows.all())
 
 
 def resolve(active: dict[str, int | None], site_id: str | None) -> tuple[int | None, str]:

@@ -62,6 +62,7 @@ def upgrade() -> None:
         sa.Column('active_version', sa.String(100), nullable=False),
         sa.Column('labels_total', sa.Integer(), nullable=False),
         sa.Column('labels_new', sa.Integer(), nullable=False),
+        sa.Column('labels_through', sa.Integer(), nullable=False),
         sa.Column('figures', sa.JSON(), nullable=False),
         sa.Column('gate', sa.String(500), nullable=False),
         sa.Column('error', sa.Text(), nullable=False),
