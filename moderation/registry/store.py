@@ -196,3 +196,27 @@ def require_scope(value: Any) -> str | None:
     if not isinstance(value, str) or len(value) > 64:
         raise ValidationFailed("Please correct the fields listed.", {"site": "a site id (text, at most 64 characters)"})
     return value
+
+
+def quality_over_time(session: Session, sites: frozenset[str] | None, limit: int = 200) -> list[dict[str, Any]]:
+    """Finished training runs in time order with the mean ROC-AUC (newest labels) of the new version and of the
+    model active then, for the dashboard's picture; runs of the global model only for actors of every site."""
+    stmt = select(TrainingRun).where(TrainingRun.finished_at.is_not(None), TrainingRun.status != "failed")
+    if sites is not None:
+        stmt = stmt.where(TrainingRun.site_id.in_(sorted(sites)))
+    rows = list(session.scalars(stmt.order_by(TrainingRun.id.desc()).limit(limit)))
+    names = dict(session.execute(select(ModelVersion.id, ModelVersion.version)
+                                 .where(ModelVersion.id.in_([r.candidate_id for r in rows if r.candidate_id]))).all())
+
+    def mean(values: dict[str, Any]) -> float | None:
+        known = [float(v) for v in values.values() if v is not None]
+        return round(sum(known) / len(known), 4) if known else None
+
+    out = []
+    for r in reversed(rows):
+        fig = r.figures or {}
+        out.append({"when": r.finished_at.isoformat()[:16] if r.finished_at else "", "site": r.site_id or "global",
+                    "version": names.get(r.candidate_id or 0, ""), "status": r.status, "active_version": r.active_version,
+                    "candidate": mean(fig.get("candidate") or {}), "active": mean(fig.get("active") or {}),
+                    "heads": fig.get("candidate") or {}, "base_worst_change": fig.get("base_worst_change")})
+    return out
