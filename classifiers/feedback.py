@@ -26,7 +26,7 @@ from classifiers.training import DEFAULT_PARAMS, choose_thresholds, train
 # Share of the training weight the site's own rows carry (per run: weight = share / (1 - share) *
 # base rows / site rows, clipped to [1, MAX_WEIGHT]). Chosen on the leave-one-source-out
 # simulation (bench/simulate_site.py): see the model card, "Learning from your moderators".
-DEFAULT_SHARE = 0.3
+DEFAULT_SHARE = 0.1
 MAX_WEIGHT = 50.0
 EVAL_FRACTION = 0.2
 THRESHOLD_FRACTION = 0.2

@@ -90,7 +90,8 @@ class LearningSettings(_Strict):
     worker_models: int = Field(4, ge=1, le=64)
     eval_fraction: float = Field(0.2, gt=0, lt=1)
     threshold_fraction: float = Field(0.2, ge=0, lt=1)
-    site_share: float = Field(0.3, gt=0, lt=1)
+    site_share: float = Field(0.1, gt=0, lt=1)
+    n_features: int = Field(0, ge=0, description="hashed features of a trained model (0: the classifiers' default)")
     continuous_sites: list[str] = []
     min_new_labels: int = Field(500, ge=1)
     margin: float = Field(0.01, ge=0, le=1)
