@@ -157,3 +157,21 @@ def test_disqus_import(app: Flask, tmp_path: Path) -> None:
         assert session.scalar(select(func.count()).select_from(Label).where(Label.spam == 1)) == 2
     assert run(app, "disqus", str(path), "--site", "news").exit_code == 0
     assert count(app, Comment) == 4
+
+
+@pytest.mark.parametrize("database_url", database_urls(), indirect=True)
+def test_retention_keeps_imported_spam_as_training_data(app: Flask, tmp_path: Path) -> None:
+    from moderation.extensions import get_sessionmaker, get_settings
+    from moderation.services import retention
+    from tests.helpers.retention import old_spam
+
+    site(app, "news")
+    assert run(app, "wordpress", str(write_wxr(tmp_path / "wp.xml", HISTORY)), "--site", "news").exit_code == 0
+    unlabelled = old_spam(app)
+    result = retention.purge(get_sessionmaker(app), get_settings(app))
+    # Only the spam nobody labelled goes; the imported (2024) spam stays, scrubbed, with its label.
+    assert result.deleted == 1
+    with session_scope(app) as session:
+        assert session.get(Comment, unlabelled) is None
+        spam = session.scalars(select(Comment).where(Comment.body.like("slot gacor%"))).one()
+        assert spam.ip_prefix == "" and session.scalar(select(func.count()).select_from(Label).where(Label.spam == 1)) == 1
