@@ -11,7 +11,7 @@ from moderation.db import session_scope
 from moderation.learning.labelrows import label_rows
 from moderation.moderator.models import Label
 from tests.moderator.helpers import bearer, held, login, moderator, token
-from tests.moderator.test_browser import _login, _page, browser, live  # noqa: F401, F811  (fixtures)
+from tests.moderator.test_browser import _login, _page, browser, live  # noqa: F401  (fixtures)
 
 HEADS = ("toxicity", "identity_hate", "spam", "gambling_promo")
 
