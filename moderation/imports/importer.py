@@ -7,21 +7,23 @@ transaction and commits once: an error leaves nothing half imported.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from moderation import privacy
 from moderation.errors import NotFound
 from moderation.imports.models import ImportedComment
 from moderation.imports.records import TRASH, ImportFileError, Record
-from moderation.models import Author, Comment, Site, Status, Thread, table_of
+from moderation.models import Author, Comment, Site, Status, Thread, table_of, utcnow
 from moderation.moderator import labels
 from moderation.moderator.models import Label
+from moderation.sanitize import safe_website
 from moderation.services.comments import body_hmac, text_signals
 from moderation.signals import Signals
 
@@ -68,42 +70,82 @@ def check_unique(records: Sequence[Record]) -> None:
         seen[r.source_id] = r.line
 
 
+def _insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """Plain multi-row INSERTs through the Core table (no RETURNING, which SQLite runs row by row)."""
+    table = table_of(model)
+    for i in range(0, len(rows), BATCH):
+        session.execute(insert(table), rows[i:i + BATCH])
+
+
 def _threads(session: Session, site_id: str, records: Sequence[Record], summary: Summary) -> dict[str, int]:
     wanted: dict[str, str] = {}
     for r in records:
         wanted.setdefault(r.thread_uri, r.thread_title)
-    known: dict[str, int] = {}
-    uris = list(wanted)
-    for i in range(0, len(uris), BATCH):
-        stmt = select(Thread.uri, Thread.id).where(Thread.site_id == site_id, Thread.uri.in_(uris[i:i + BATCH]))
-        known.update((uri, tid) for uri, tid in session.execute(stmt).all())
-    missing = [{"site_id": site_id, "uri": uri, "title": wanted[uri]} for uri in uris if uri not in known]
-    for i in range(0, len(missing), BATCH):
-        chunk = missing[i:i + BATCH]
-        ids = session.scalars(insert(Thread).returning(Thread.id, sort_by_parameter_order=True), chunk).all()
-        known.update({row["uri"]: tid for row, tid in zip(chunk, ids, strict=True)})
+
+    def known() -> dict[str, int]:
+        found: dict[str, int] = {}
+        uris = list(wanted)
+        for i in range(0, len(uris), BATCH):
+            stmt = select(Thread.uri, Thread.id).where(Thread.site_id == site_id, Thread.uri.in_(uris[i:i + BATCH]))
+            found.update((uri, tid) for uri, tid in session.execute(stmt).all())
+        return found
+
+    before = known()
+    missing = [{"site_id": site_id, "uri": uri, "title": title, "created_at": utcnow()}
+               for uri, title in wanted.items() if uri not in before]
+    _insert(session, Thread, missing)
     summary.new_threads = len(missing)
-    return known
+    return known() if missing else before
 
 
 def _authors(session: Session, settings: Any, site_id: str, records: Sequence[Record], summary: Summary) -> dict[str, int]:
-    """Blind index -> author id; authors created (email encrypted) on first sight."""
-    emails: dict[str, str] = {}
-    for r in records:
-        bidx = privacy.blind_index(settings, r.email) if r.email else ""
-        emails.setdefault(bidx, r.email)
-    known: dict[str, int] = {}
-    for bidx, aid in session.execute(select(Author.email_bidx, Author.id).where(Author.site_id == site_id)):
-        known[bidx] = aid
-    missing: list[dict[str, Any]] = [{"site_id": site_id, "email_bidx": bidx,
+    """Email -> author id; authors created (email encrypted, keyed index) on first sight."""
+    bidx_of = {email: privacy.blind_index(settings, email) if email else "" for email in {r.email for r in records}}
+
+    def known() -> dict[str, int]:
+        found: dict[str, int] = {}
+        for bidx, aid in session.execute(select(Author.email_bidx, Author.id).where(Author.site_id == site_id)):
+            found[bidx] = aid
+        return found
+
+    before = known()
+    firsts = {bidx: email for email, bidx in bidx_of.items() if bidx not in before}
+    missing = [{"site_id": site_id, "email_bidx": bidx, "banned": False, "published_count": 0, "created_at": utcnow(),
                 "email_enc": privacy.encrypt_email(settings, email, privacy.author_aad(site_id, bidx)) if email else b""}
-               for bidx, email in emails.items() if bidx not in known]
-    for i in range(0, len(missing), BATCH):
-        chunk = missing[i:i + BATCH]
-        ids = session.scalars(insert(Author).returning(Author.id, sort_by_parameter_order=True), chunk).all()
-        known.update({str(row["email_bidx"]): aid for row, aid in zip(chunk, ids, strict=True)})
+               for bidx, email in firsts.items()]
+    _insert(session, Author, missing)
     summary.new_authors = len(missing)
-    return {email: known[privacy.blind_index(settings, email) if email else ""] for email in {r.email for r in records}}
+    ids = known() if missing else before
+    return {email: ids[bidx] for email, bidx in bidx_of.items()}
+
+
+def _reserve_ids(session: Session, site_id: str, n: int) -> list[int]:
+    """n new comment ids. PostgreSQL: from the sequence. SQLite: after the highest, while this transaction
+    holds the database's only write lock (taken by the writes before this), so no one else can take them."""
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = text("SELECT nextval(pg_get_serial_sequence('comments', 'id')) FROM generate_series(1, :n)")
+        return [int(v) for v in session.scalars(stmt, {"n": n})]
+    session.execute(update(Site).where(Site.id == site_id).values(name=Site.name))  # a write: the write lock is ours
+    top = int(session.scalar(select(func.coalesce(func.max(Comment.id), 0))) or 0)
+    return list(range(top + 1, top + 1 + n))
+
+
+_IPV4 = re.compile(r"(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\."
+                   r"(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)")
+
+
+def ip_prefix(ip: str) -> str:
+    """privacy.truncate_ip, with a fast path for plain IPv4 (an export has one per comment)."""
+    match = _IPV4.fullmatch(ip)
+    return f"{match[1]}.{match[2]}.{match[3]}.0/24" if match else privacy.truncate_ip(ip)
+
+
+def signals_of(body: str, website: str) -> dict[str, Any]:
+    """The stored text signals; the HTML pass only for text that can hold a link."""
+    lowered = body.lower()
+    if "<" in body or "http" in lowered or "www." in lowered:
+        return Signals(**text_signals(body, website)).to_json()
+    return Signals(links=1 if safe_website(website) else 0, website_given=bool(website), body_chars=len(body)).to_json()
 
 
 def import_records(session: Session, settings: Any, site_id: str, source: str, records: Sequence[Record],
@@ -121,37 +163,37 @@ def import_records(session: Session, settings: Any, site_id: str, source: str, r
         return summary
     threads = _threads(session, site_id, todo, summary)
     authors = _authors(session, settings, site_id, todo, summary)
-    comments = table_of(Comment)
+    ids = _reserve_ids(session, site_id, len(todo))
     published: Counter[int] = Counter()
     for i in range(0, len(todo), BATCH):
-        chunk = todo[i:i + BATCH]
-        rows = []
-        for r in chunk:
+        chunk, chunk_ids = todo[i:i + BATCH], ids[i:i + BATCH]
+        rows: list[dict[str, Any]] = []
+        imported: list[dict[str, Any]] = []
+        label_rows: list[dict[str, Any]] = []
+        for r, cid in zip(chunk, chunk_ids, strict=True):
             status = STATUS[r.status]
-            rows.append({"thread_id": threads[r.thread_uri], "author_id": authors[r.email], "name": r.name or "Anonymous",
-                         "website": r.website, "body": r.body, "body_hmac": body_hmac(settings, r.body), "status": status,
-                         "ip_prefix": privacy.truncate_ip(r.ip),
-                         "signals": Signals(**text_signals(r.body, r.website)).to_json(), "edit_token_hash": "",
-                         "created_at": r.created_at, "updated_at": r.created_at, "decided_at": r.created_at})
+            rows.append({"id": cid, "thread_id": threads[r.thread_uri], "author_id": authors[r.email], "parent_id": None,
+                         "name": r.name or "Anonymous", "website": r.website, "body": r.body,
+                         "body_hmac": body_hmac(settings, r.body), "status": status, "ip_prefix": ip_prefix(r.ip),
+                         "signals": signals_of(r.body, r.website), "edit_token_hash": "", "score_attempts": 0,
+                         "created_at": r.created_at, "updated_at": r.created_at, "decided_at": r.created_at,
+                         "raw_purged_at": None, "priority": 0.0, "version": 0, "report_count": 0})
+            imported.append({"site_id": site_id, "source": source, "source_id": r.source_id, "comment_id": cid,
+                             "created_at": r.created_at})
+            mapped[r.source_id] = cid
+            summary.imported[status] += 1
             if status == Status.PUBLISHED.value:
                 published[authors[r.email]] += 1
-            summary.imported[status] += 1
-        ids = session.scalars(insert(comments).returning(comments.c.id, sort_by_parameter_order=True), rows).all()
-        session.execute(insert(ImportedComment), [{"site_id": site_id, "source": source, "source_id": r.source_id,
-                                                   "comment_id": cid, "created_at": r.created_at}
-                                                  for r, cid in zip(chunk, ids, strict=True)])
-        mapped.update({r.source_id: cid for r, cid in zip(chunk, ids, strict=True)})
-        label_rows = []
-        for r, cid in zip(chunk, ids, strict=True):
             label = label_of(r, trash_as)
             if label is not None:
-                status, heads, reason = label
+                label_status, heads, reason = label
                 summary.labels[reason] += 1
-                label_rows.append({"comment_id": cid, "site_id": site_id, "source": "import", "status": status, **heads,
-                                   "reason": reason, "moderator_id": None, "model_version": "", "scores": {},
+                label_rows.append({"comment_id": cid, "site_id": site_id, "source": "import", "status": label_status,
+                                   **heads, "reason": reason, "moderator_id": None, "model_version": "", "scores": {},
                                    "current": True, "created_at": r.created_at})
-        if label_rows:
-            session.execute(insert(Label), label_rows)
+        _insert(session, Comment, rows)
+        _insert(session, ImportedComment, imported)
+        _insert(session, Label, label_rows)
         if progress is not None:
             progress(len(chunk))
     summary.orphans = _link_parents(session, todo, mapped)

@@ -36,35 +36,42 @@ class _Handler(Collector):
     def startElementNS(self, name: tuple[str | None, str], qname: str | None, attrs: Any) -> None:
         self.depth += 1
         ns, local = name
-        if local == "channel" and not ns:
-            self.saw_channel = True
-        if local == "item" and not ns and self.depth_item is None:
-            self.depth_item, self.item, self.comments = self.depth, {}, []
-        elif self.depth_item is not None and self.depth == self.depth_item + 1 and not ns and local in ("link", "title"):
-            self.field = "item:" + local
-            self.capture()
-        elif self.depth_item is not None and self.depth == self.depth_item + 1 and _wp(name) and local == "post_id":
-            self.field = "item:post_id"
-            self.capture()
-        elif _wp(name) and local == "comment" and self.depth_item is not None:
-            self.comment, self.comment_line = {}, self.line
-        elif self.comment is not None and _wp(name) and local in FIELDS:
-            self.field = local
-            self.capture()
+        if self.comment is not None:  # inside wp:comment: the hot path, one test per element
+            if local in FIELDS and _wp(name):
+                self.field = local
+                self.capture()
+            return
+        if ns is None or ns == "":
+            if local == "channel":
+                self.saw_channel = True
+            elif local == "item" and self.depth_item is None:
+                self.depth_item, self.item, self.comments = self.depth, {}, []
+            elif local in ("link", "title") and self.depth_item is not None and self.depth == self.depth_item + 1:
+                self.field = "item:" + local
+                self.capture()
+        elif self.depth_item is not None and _wp(name):
+            if local == "comment":
+                self.comment, self.comment_line = {}, self.line
+            elif local == "post_id" and self.depth == self.depth_item + 1:
+                self.field = "item:post_id"
+                self.capture()
 
     def endElementNS(self, name: tuple[str | None, str], qname: str | None) -> None:
+        self.depth -= 1
         ns, local = name
-        if self.field is not None and (local == self.field.removeprefix("item:")):
-            text = self.captured()
-            if self.field.startswith("item:"):
-                self.item[self.field[5:]] = text.strip()
-            elif self.comment is not None:
-                self.comment[self.field] = text
-            self.field = None
-        elif _wp(name) and local == "comment" and self.comment is not None:
+        if self.field is not None:
+            if local == self.field.removeprefix("item:"):
+                text = self.captured()
+                if self.field.startswith("item:"):
+                    self.item[self.field[5:]] = text.strip()
+                elif self.comment is not None:
+                    self.comment[self.field] = text
+                self.field = None
+            return
+        if self.comment is not None and local == "comment" and _wp(name):
             self.comments.append((self.comment_line, self.comment))
             self.comment = None
-        elif local == "item" and not ns and self.depth == self.depth_item:
+        elif local == "item" and not ns and self.depth_item is not None and self.depth + 1 == self.depth_item:
             for line, fields in self.comments:
                 record = _record(self.item, fields, line)
                 if record is None:
@@ -72,7 +79,6 @@ class _Handler(Collector):
                 else:
                     self.emit(record)
             self.depth_item = None
-        self.depth -= 1
 
 
 def _record(item: dict[str, str], f: dict[str, str], line: int) -> Record | None:
