@@ -61,7 +61,7 @@ def _reason_picture(plt: Any, by_reason: dict[str, dict[str, list[float]]], thre
     fig, axes = plt.subplots(1, 2, figsize=(11, 0.5 * len(reasons) + 2.0), squeeze=False)
     for ax, head in zip(axes[0], ("toxicity", "spam"), strict=True):
         data = [by_reason[r][head] or [0.0] for r in reasons]
-        ax.boxplot(data, vert=False, tick_labels=[f"{r} ({len(by_reason[r][head])})" for r in reasons], showfliers=False)
+        ax.boxplot(data, orientation="horizontal", tick_labels=[f"{r} ({len(by_reason[r][head])})" for r in reasons], showfliers=False)
         for point, style in (("hold", "--"), ("reject", ":")):
             value = thresholds.get(head, {}).get(point)
             if value is not None:

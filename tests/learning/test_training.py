@@ -120,3 +120,27 @@ def test_continuous_learning_refuses_a_worse_challenger(learning_app: Flask, tmp
         assert [(r.trigger, r.status, r.labels_new) for r in runs] == [("beat", "activated", 120), ("beat", "kept", 400)]
         figures = runs[1].figures
         assert figures["candidate"]["toxicity"] < figures["active"]["toxicity"]
+
+
+def test_evaluate_feedback_writes_a_report_with_pictures(learning_app: Flask, tmp_path: Path) -> None:
+    import_history(learning_app, write_history(tmp_path / "wp.xml", comments(60)))
+    out = tmp_path / "report"
+    result = learning_app.test_cli_runner().invoke(commands.evaluate_feedback, ["--feedback", "--site", "news", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    report = (out / "REPORT.md").read_text()
+    assert "60 labels" in report and "| toxicity | 60 | 30 |" in report and "import: trash as toxic" in report
+    assert (out / "roc.png").stat().st_size > 1000 and (out / "scores_by_reason.png").stat().st_size > 1000
+    results = json.loads((out / "results.json").read_text())
+    assert results["model_origin"] == "shipped" and results["reasons"]["import: approved"]["n"] == 30
+
+
+def test_continuous_learning_is_scheduled_only_when_a_site_has_it_on(app_factory: Any) -> None:
+    from moderation import queue
+
+    off = app_factory().extensions["celery"].conf
+    assert "learn-sites" not in off.beat_schedule
+    on = app_factory(learning={"continuous_sites": ["news"], "check_minutes": 30, "train_time_limit": 3600}).extensions["celery"].conf
+    entry = on.beat_schedule["learn-sites"]
+    assert entry["task"] == queue.LEARN_TASK and entry["schedule"].total_seconds() == 1800
+    assert entry["options"]["queue"] == "learning" and entry["options"]["time_limit"] == 3600
+    assert on.task_routes[queue.LEARN_TASK] == {"queue": "learning"}
