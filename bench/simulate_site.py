@@ -147,7 +147,7 @@ def simulate(source: str, data: Path, work: Path, n_import: int, seed: int = 0, 
             "worst_elsewhere": min(elsewhere.values()) if elsewhere else None,
             "mean_elsewhere": round(sum(elsewhere.values()) / len(elsewhere), 4) if elsewhere else None,
             "gate": ev["gate"], "activated": listing["active"].get(source) == candidate,
-            "weight": shown["info"]["weight"], "candidate": candidate, "active_in": shown["active_in"],
+            "weight": shown["info"]["weight"][head], "candidate": candidate, "active_in": shown["active_in"],
             "seconds": {"base_training": round(base_seconds), "import": round(import_seconds, 1), "feedback_training": round(train_seconds)}}
 
 
@@ -175,7 +175,7 @@ def write_readme(results: list[dict[str, Any]], load: float, args: argparse.Name
              f"`nice -n 10`); {args.n_import:,} comments imported per site; model "
              f"{'full (2^19 features)' if not args.n_features else f'{args.n_features} features'}.", "",
              "| source left out | task | labels imported (positive) | unseen half (positive) | ROC-AUC base | "
-             "ROC-AUC retrained | change | change elsewhere: worst (mean) | gate | site weight |",
+             "ROC-AUC retrained | change | change elsewhere: worst (mean) | gate | site row weight (its head) |",
              "|---|---|---:|---:|---:|---:|---:|---:|---|---:|"]
     for r in results:
         lines.append(f"| {r['source']} | {r['task']} | {r['imported']:,} ({r['imported_positive']:,}) | {r['unseen']:,} "

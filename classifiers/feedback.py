@@ -23,10 +23,14 @@ from classifiers.datasets import Example
 from classifiers.model import HEADS, CommentModel
 from classifiers.training import DEFAULT_PARAMS, choose_thresholds, train
 
-# Share of the training weight the site's own rows carry (per run: weight = share / (1 - share) *
-# base rows / site rows, clipped to [1, MAX_WEIGHT]). Chosen on the leave-one-source-out
-# simulation (bench/simulate_site.py): see the model card, "Learning from your moderators".
+# Share of each head's training weight the site's own rows carry (per run and head: weight =
+# share / (1 - share) * base rows of the head / site rows of the head, clipped to [1, MAX_WEIGHT]).
+# Chosen on the leave-one-source-out simulation (bench/simulate_site.py): see the model card,
+# "Learning from your moderators".
 DEFAULT_SHARE = 0.1
+# A head the site's rows cannot teach both classes (say, no spam in a history of trashed insults)
+# gets them at weight 1, like any base row: a thousand heavy "not spam" rows would only skew it.
+MIN_CLASS_FOR_WEIGHT = 10
 MAX_WEIGHT = 50.0
 EVAL_FRACTION = 0.2
 THRESHOLD_FRACTION = 0.2
@@ -60,7 +64,7 @@ class FeedbackResult:
 
     model: CommentModel
     split: LabelSplit
-    weight: float
+    weight: dict[str, float]
     info: dict[str, Any] = field(default_factory=dict)
 
 
@@ -83,8 +87,10 @@ def site_weight(n_base: int, n_site: int, share: float = DEFAULT_SHARE, max_weig
     return round(min(max(share / (1 - share) * n_base / n_site, 1.0), max_weight), 3)
 
 
-def label_examples(rows: Sequence[LabelRow], source: str, weight: float) -> tuple[list[Example], list[dict[str, float]]]:
+def label_examples(rows: Sequence[LabelRow], source: str, weight: float | Mapping[str, float]
+                   ) -> tuple[list[Example], list[dict[str, float]]]:
     """Examples (one per task a row tells about) and their per-head weights; unknown heads get 0."""
+    w = {h: float(weight if isinstance(weight, (int, float)) else weight[h]) for h in HEADS}
     examples: list[Example] = []
     weights: list[dict[str, float]] = []
     for row in rows:
@@ -94,13 +100,27 @@ def label_examples(rows: Sequence[LabelRow], source: str, weight: float) -> tupl
         if tox is not None and spam != 1:  # a spam row's toxicity would read as "not spam" to the spam head
             examples.append(Example(row.text, source, lang, "toxicity", int(tox), identity_hate=ih))
             # The spam and gambling heads learn this row from its spam example below.
-            weights.append({"toxicity": weight, "identity_hate": weight, "spam": 0.0, "gambling_promo": 0.0})
+            weights.append({"toxicity": w["toxicity"], "identity_hate": w["identity_hate"], "spam": 0.0, "gambling_promo": 0.0})
         if spam is not None:
             examples.append(Example(row.text, source, lang, "spam", int(spam), gambling=gambling))
             known_gambling = gambling is not None or spam == 0
-            weights.append({"toxicity": 0.0, "identity_hate": 0.0, "spam": weight,
-                            "gambling_promo": weight if known_gambling else 0.0})
+            weights.append({"toxicity": 0.0, "identity_hate": 0.0, "spam": w["spam"],
+                            "gambling_promo": w["gambling_promo"] if known_gambling else 0.0})
     return examples, weights
+
+
+def head_weights(base: Sequence[Example], rows: Sequence[LabelRow], share: float = DEFAULT_SHARE) -> dict[str, float]:
+    """Per head, the weight of one site row: ``share`` of the head's weight, or 1 where the site's rows lack a class."""
+    n_toxicity = sum(1 for e in base if e.task == "toxicity")
+    out = {}
+    for head in HEADS:
+        _, y = _known(rows, head)
+        positives = int(y.sum())
+        if positives < MIN_CLASS_FOR_WEIGHT or len(y) - positives < MIN_CLASS_FOR_WEIGHT:
+            out[head] = 1.0
+        else:  # the spam heads train on every base row; toxicity and identity_hate on the toxicity sets
+            out[head] = site_weight(n_toxicity if head in ("toxicity", "identity_hate") else len(base), len(y), share)
+    return out
 
 
 def _known(rows: Sequence[LabelRow], head: str) -> tuple[list[int], np.ndarray]:
@@ -134,7 +154,7 @@ def train_with_feedback(base: list[Example], rows: Sequence[LabelRow], *, source
                         progress: bool = False, **params: Any) -> FeedbackResult:
     """Train a candidate on ``base`` plus the site's training rows; thresholds from the site's threshold rows."""
     split = split_labels(rows, eval_fraction, threshold_fraction, random_state)
-    w = weight if weight is not None else site_weight(len(base), len(split.train), share)
+    w: dict[str, float] = {h: weight for h in HEADS} if weight is not None else head_weights(base, split.train, share)
     extra, extra_weights = label_examples(split.train, source, w)
     base_weights: list[dict[str, float]] = [{} for _ in base]
     model = train(list(base) + extra, random_state=random_state, progress=progress,

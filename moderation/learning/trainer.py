@@ -70,7 +70,7 @@ def version_name(session: Session, site_id: str | None) -> str:
     return unique
 
 
-def _figures(comparison: dict[str, Any], gate_text: str, weight: float) -> dict[str, Any]:
+def _figures(comparison: dict[str, Any], gate_text: str, weight: dict[str, float]) -> dict[str, Any]:
     """What the dashboard draws per run: ROC-AUC per head on the newest labels, and the worst base change."""
     def aucs(side: str) -> dict[str, Any]:
         return {h: m["roc_auc"] for h, m in comparison["labels"][side].items()}

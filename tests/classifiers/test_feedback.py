@@ -55,3 +55,13 @@ def test_feedback_model_learns_the_site_and_takes_its_thresholds() -> None:
     assert result.info["thresholds_from"]["toxicity"].startswith("site rows (32, ")
     assert result.info["thresholds_from"]["spam"].startswith("base validation")
     assert model.metadata["feedback"]["weight"] == result.weight
+
+
+def test_head_weights_only_where_the_site_teaches_both_classes() -> None:
+    from classifiers.feedback import head_weights
+
+    site = rows(100)  # toxicity both classes; never spam, never identity hate
+    weights = head_weights(tiny_corpus(10), site, share=0.1)  # 160 toxicity rows: the weight would be below 1
+    assert weights == {"toxicity": 1.0, "identity_hate": 1.0, "spam": 1.0, "gambling_promo": 1.0}
+    big = head_weights(tiny_corpus(100), site, share=0.1)
+    assert big["toxicity"] == pytest.approx(0.1 / 0.9 * 1600 / 100, abs=0.01) and big["spam"] == 1.0
