@@ -66,6 +66,7 @@ def score_registry(jsonl: bool, site_id: str | None, model_ref: str | None) -> N
             if model_ref is not None:
                 model = loading.load_version(session, store.find(session, model_ref).id)
             else:
+                store.check_site(session, site_id)
                 model, _origin = loading.active_model(session, site_id)
         except APIError as exc:
             raise click.ClickException(exc.message) from None

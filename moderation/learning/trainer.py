@@ -94,6 +94,7 @@ def train_site(sessions: sessionmaker[Session], settings: Settings, site_id: str
     say = announce or (lambda message: log.info("%s", message))
     try:
         with sessions() as session:
+            store.check_site(session, site_id)
             rows = label_rows(session, site_id)
             if len(rows) < MIN_LABELS:
                 raise TrainingRefused(f"{len(rows)} labels for {site_id or 'all sites'}; at least {MIN_LABELS} are needed "

@@ -79,7 +79,8 @@ def resolve(active: dict[str, int | None], site_id: str | None) -> tuple[int | N
     return None, "shipped"
 
 
-def _check_site(session: Session, site_id: str | None) -> None:
+def check_site(session: Session, site_id: str | None) -> None:
+    """NotFound naming the field when the site does not exist."""
     if site_id and session.get(Site, site_id) is None:
         raise NotFound(f"Unknown site {site_id!r}.", {"site": f"unknown site {site_id!r}"})
 
@@ -91,7 +92,7 @@ def _current(session: Session, scope: str) -> ModelActivation | None:
 
 def activate(session: Session, ref: str | int | None, site_id: str | None, actor: str, note: str = "") -> ModelActivation:
     """Make a version (None or "default": none of its own) the active one of the site or of every site."""
-    _check_site(session, site_id)
+    check_site(session, site_id)
     scope = scope_of(site_id)
     target = None if ref is None or str(ref) == DEFAULT else find(session, ref).id
     current = _current(session, scope)
@@ -109,7 +110,7 @@ def activate(session: Session, ref: str | int | None, site_id: str | None, actor
 
 def rollback(session: Session, site_id: str | None, actor: str) -> ModelActivation:
     """Return the scope to the version active before the current one (repeatable, walking back)."""
-    _check_site(session, site_id)
+    check_site(session, site_id)
     scope = scope_of(site_id)
     current = _current(session, scope)
     if current is None or (current.previous_version_id is None and current.model_version_id is None):

@@ -144,3 +144,11 @@ def test_continuous_learning_is_scheduled_only_when_a_site_has_it_on(app_factory
     assert entry["task"] == queue.LEARN_TASK and entry["schedule"].total_seconds() == 1800
     assert entry["options"]["queue"] == "learning" and entry["options"]["time_limit"] == 3600
     assert on.task_routes[queue.LEARN_TASK] == {"queue": "learning"}
+
+
+@pytest.mark.parametrize("command", ["train", "score"])
+def test_an_unknown_site_is_a_clear_error(learning_app: Flask, command: str) -> None:
+    cmd, args = ((commands.train_feedback, ["--with-feedback", "--site", "nope"]) if command == "train"
+                 else (commands.score_registry, ["--site", "nope"]))
+    result = learning_app.test_cli_runner().invoke(cmd, args, input="teks\n")
+    assert result.exit_code == 1 and "Unknown site 'nope'" in result.output
