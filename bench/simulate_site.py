@@ -186,7 +186,7 @@ def write_readme(results: list[dict[str, Any]], load: float, args: argparse.Name
               "| source left out | " + " | ".join(sorted({s for r in results for s in r["elsewhere"]})) + " |",
               "|---|" + "---:|" * len({s for r in results for s in r["elsewhere"]})]
     for r in results:
-        lines.append(f"| {r['source']} | " + " | ".join(f"{r['elsewhere'].get(s, float('nan')):+.3f}"
+        lines.append(f"| {r['source']} | " + " | ".join(f"{r['elsewhere'][s]:+.3f}" if s in r["elsewhere"] else "—"
                                                       for s in sorted({s for r in results for s in r["elsewhere"]})) + " |")
     lines += ["", "Seconds: " + "; ".join(f"{r['source']}: base training {r['seconds']['base_training']}, import "
                                           f"{r['seconds']['import']}, training with feedback {r['seconds']['feedback_training']}"
