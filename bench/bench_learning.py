@@ -31,8 +31,9 @@ sys.path.insert(0, str(REPO))
 from bench.simulate_site import write_export  # noqa: E402
 from tests.learning.exports import C, write_wxr  # noqa: E402
 
-WORDS = ("berita jalan warga kota pemerintah harga beras banjir sekolah guru pasar presiden menteri rakyat "
-         "setuju bagus sekali terima kasih semoga cepat diperbaiki tolong dong kapan lagi memang benar sih").split()
+WORDS = ("berita", "jalan", "warga", "kota", "pemerintah", "harga", "beras", "banjir", "sekolah", "guru", "pasar",
+         "presiden", "menteri", "rakyat", "setuju", "bagus", "sekali", "terima", "kasih", "semoga", "cepat",
+         "diperbaiki", "tolong", "dong", "kapan", "lagi", "memang", "benar", "sih")
 
 
 def _config(work: Path, data: Path | None = None) -> Path:
@@ -105,13 +106,14 @@ def bench_retrain(work: Path, data: Path, n_labels: int = 10_000) -> dict[str, A
 
 
 def bench_switch(work: Path, rounds: int = 3) -> dict[str, Any]:
+    from sqlalchemy import select
+
     import classifiers
     from classifiers.artifacts import dumps
     from moderation.db import session_scope
     from moderation.models import Decision
     from moderation.registry import store
     from moderation.services import sites
-    from sqlalchemy import select
     from tests.helpers.stack import Stack
 
     stack = Stack(work / "stack")

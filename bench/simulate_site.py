@@ -100,9 +100,9 @@ def simulate(source: str, data: Path, work: Path, n_import: int, seed: int = 0, 
 
     from classifiers.artifacts import save
     from classifiers.datasets import load_corpus, load_slang
-    from moderation.settings import generate_secrets
     from classifiers.train_cli import split_examples
     from classifiers.training import train
+    from moderation.settings import generate_secrets
 
     work.mkdir(parents=True, exist_ok=True)
     log = work / "commands.log"
@@ -148,7 +148,8 @@ def simulate(source: str, data: Path, work: Path, n_import: int, seed: int = 0, 
             "mean_elsewhere": round(sum(elsewhere.values()) / len(elsewhere), 4) if elsewhere else None,
             "gate": ev["gate"], "activated": listing["active"].get(source) == candidate,
             "weight": shown["info"]["weight"][head], "candidate": candidate, "active_in": shown["active_in"],
-            "seconds": {"base_training": round(base_seconds), "import": round(import_seconds, 1), "feedback_training": round(train_seconds)}}
+            "seconds": {"base_training": round(base_seconds), "import": round(import_seconds, 1),
+                        "feedback_training": round(train_seconds)}}
 
 
 def _store_base(config: Path, path: Path, version: str, thresholds: dict[str, Any]) -> None:
