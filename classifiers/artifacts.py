@@ -85,3 +85,24 @@ def load(path: str | Path) -> CommentModel:
     check_versions(payload["metadata"].get("versions", {}))
     return CommentModel(payload["featurizer"], payload["heads"], payload["thresholds"],
                         payload["version"], payload["metadata"])
+
+
+# Bytes in and out, for a model registry that keeps artifacts in a database. They go through
+# save/load (a temporary file) so the format, the trusted types and the version checks stay
+# exactly those of the file artifact.
+def dumps(model: CommentModel) -> bytes:
+    """The bytes ``save`` writes for ``model``."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="moderation-model-") as tmp:
+        return save(model, Path(tmp) / "model.skops").read_bytes()
+
+
+def loads(data: bytes) -> CommentModel:
+    """Load a model from the bytes of ``dumps`` (or of a saved file), with ``load``'s checks."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="moderation-model-") as tmp:
+        path = Path(tmp) / "model.skops"
+        path.write_bytes(data)
+        return load(path)

@@ -76,14 +76,21 @@ def _parse_lines(raw: bytes, jsonl: bool) -> list[tuple[str, dict[str, Any]]]:
     return items
 
 
-def _score(args: argparse.Namespace) -> int:
+def score_with(model: Any, jsonl: bool) -> int:
+    """``moderation score`` with a model the caller loaded (a model registry's); same input and output."""
+    return _score(argparse.Namespace(jsonl=jsonl, model=None), model)
+
+
+def _score(args: argparse.Namespace, model: Any = None) -> int:
     raw = sys.stdin.buffer.read()
     try:
         items = _parse_lines(raw, args.jsonl)
     except _InputError as exc:
         print(f"moderation score: {exc}", file=sys.stderr)
         return 2
-    if args.model is not None:
+    if model is not None:
+        pass
+    elif args.model is not None:
         from classifiers.artifacts import load
 
         model = load(args.model)

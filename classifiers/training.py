@@ -6,6 +6,7 @@ import re
 import sys
 import time
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
 from typing import Any
 
@@ -82,6 +83,15 @@ def _head_rows(examples: list[Example], head: str, spam_w: float) -> tuple[np.nd
     return np.asarray(idx, dtype=np.int64), np.asarray(y), np.asarray(w)
 
 
+def _reweight(idx: np.ndarray, y: np.ndarray, w: np.ndarray, extra: list[Mapping[str, float]],
+              head: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Multiply each row's weight by its per-head factor (synthetic rows past ``extra``: 1); drop zeros."""
+    factor = np.array([extra[i].get(head, 1.0) if i < len(extra) else 1.0 for i in idx], dtype=np.float64)
+    w = w * factor
+    keep = w > 0
+    return idx[keep], y[keep], w[keep]
+
+
 def choose_thresholds(y: np.ndarray, p: np.ndarray, hold_precision: float,
                       reject_precision: float, prevalence: float | None = None) -> dict[str, float]:
     """Lowest score reaching each precision target on validation data (clipped to [0.05, 0.99]).
@@ -126,12 +136,20 @@ def _synthetic_examples() -> list[Example]:
     return neutral + promo + cites
 
 
-def train(examples: list[Example], *, random_state: int = 0, progress: bool = False, **params: Any) -> CommentModel:
-    """Fit featuriser + four calibrated heads; thresholds picked on an internal validation split."""
+def train(examples: list[Example], *, random_state: int = 0, progress: bool = False,
+          example_weights: Sequence[Mapping[str, float]] | None = None, **params: Any) -> CommentModel:
+    """Fit featuriser + four calibrated heads; thresholds picked on an internal validation split.
+
+    ``example_weights`` (optional, one mapping per example): per head, a factor on that example's
+    training weight; 0 leaves the example out of that head (classifiers.feedback uses it).
+    """
     from classifiers.datasets import load_slang  # slang lives next to the data; optional
 
     p = {**DEFAULT_PARAMS, **params}
     start = time.perf_counter()
+    if example_weights is not None and len(example_weights) != len(examples):
+        raise ValueError("example_weights must have one mapping per example")
+    extra_weights = list(example_weights) if example_weights is not None else None
     examples = list(examples) + _synthetic_examples()
     slang = p.get("slang")
     if slang is None:
@@ -162,6 +180,8 @@ def train(examples: list[Example], *, random_state: int = 0, progress: bool = Fa
             if status:
                 status.update(f"fitting head {head}")
             idx, y, w = _head_rows(examples, head, p["spam_weight_for_toxicity_rows"])
+            if extra_weights is not None:
+                idx, y, w = _reweight(idx, y, w, extra_weights, head)
             fit_m, cal_m = ~is_cal[idx], is_cal[idx]
             if len(set(y[fit_m])) < 2 or len(set(y[cal_m])) < 2:
                 raise ValueError(f"head {head}: need both classes in the training data")

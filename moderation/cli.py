@@ -5,7 +5,7 @@ import sys
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, ScriptInfo
 
 
 def _create_app() -> Flask:
@@ -24,12 +24,20 @@ def main() -> None:
 
 # Classifier tools never build the web app: they forward to classifiers.cli, which owns them.
 for _name, _help in (
-    ("train", "Train the classifiers and write a model artifact."),
-    ("evaluate", "Evaluate the shipped model and write the report."),
-    ("score", "Score comments from stdin, one JSON object per line."),
+    ("train", "Train the classifiers and write a model artifact (--with-feedback: with the site's labels)."),
+    ("evaluate", "Evaluate the shipped model and write the report (--feedback: on the moderators' labels)."),
+    ("score", "Score comments from stdin, one JSON object per line (--site, --model VERSION: stored models)."),
 ):
 
     def _forward(args: tuple[str, ...], _cmd: str = _name) -> None:
+        from moderation.learning.commands import needs_app
+
+        # --with-feedback, --site, a stored --model and --feedback need the database: the app's command.
+        command = needs_app(_cmd, args)
+        if command is not None:
+            info = click.get_current_context().ensure_object(ScriptInfo)
+            command.main(args=list(args), prog_name=f"moderation {_cmd}", obj=info)
+            return
         from classifiers.cli import main as classifiers_main
 
         sys.exit(classifiers_main([_cmd, *args]))

@@ -9,12 +9,14 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from moderation import instances, privacy, processes, webhooks
+from moderation import instances, privacy, processes, queue, webhooks
 from moderation.db import session_scope
 from moderation.extensions import get_engine, get_redis, get_settings
+from moderation.imports.commands import import_group
 from moderation.migrate import upgrade
 from moderation.models import Site
 from moderation.moderator import commands as moderator_commands
+from moderation.registry.commands import models_group
 from moderation.settings import Settings, generate_secrets
 from moderation.webhooks import cli as webhooks_cli
 from moderation.webhooks import endpoints as webhook_endpoints
@@ -100,7 +102,7 @@ def worker(concurrency: int, queues: str, pool: str) -> None:
 @click.command("beat")
 @with_appcontext
 def beat() -> None:
-    """Run Celery beat (outbox sweeper, daily retention purge); run exactly one per deployment."""
+    """Run Celery beat (outbox sweeper, daily retention purge, continuous learning); exactly one per deployment."""
     argv = processes.beat_argv(_settings(), _instance(_settings()))
     os.execv(argv[0], argv)
 
@@ -149,6 +151,8 @@ def serve(demo: bool, web_workers: int, concurrency: int) -> None:
         # threads, so eight slow receivers at once still cost one process.
         supervisor.start("webhooks", processes.worker_argv(settings, 8, (webhooks.QUEUE,), "threads"))
         supervisor.start("beat", processes.beat_argv(settings, _instance(settings)))
+        if settings.learning.continuous_sites:  # training gets its own process: scoring never waits behind it
+            supervisor.start("learner", processes.worker_argv(settings, 1, (queue.LEARNING_QUEUE,), "learner@%h"))
         if processes.wait_http(base + "/api/v1/openapi.json", 60, supervisor):
             lines = [f"  service:   {base}", f"  API docs:  {base}/api/v1/openapi.json"]
             if demo:
@@ -168,8 +172,8 @@ def serve(demo: bool, web_workers: int, concurrency: int) -> None:
         sys.exit(1)
 
 
-COMMANDS = [db_group, create_site, *moderator_commands.COMMANDS, rotate_keys, web, worker, beat, serve,
-            webhooks_cli.group]
+COMMANDS = [db_group, create_site, *moderator_commands.COMMANDS, import_group, models_group, rotate_keys, web, worker, beat,
+            serve, webhooks_cli.group]
 
 
 @click.command("init-secrets")

@@ -243,12 +243,13 @@ def document() -> dict[str, Any]:
 
 
 def merge_moderation(doc: dict[str, Any]) -> dict[str, Any]:
-    """Add the moderation API's paths and schemas (moderation.moderator.openapi)."""
+    """Add the moderation API's and the model registry's paths and schemas."""
     from moderation.moderator.openapi import document as moderation_document
+    from moderation.registry.openapi import document as registry_document
 
-    extra = moderation_document()
-    clash = set(extra["components"]["schemas"]) & set(doc["components"]["schemas"])
-    assert not clash, f"schema names used twice: {clash}"
-    doc["paths"].update(extra["paths"])
-    doc["components"]["schemas"].update(extra["components"]["schemas"])
+    for extra in (moderation_document(), registry_document()):
+        clash = set(extra["components"]["schemas"]) & set(doc["components"]["schemas"])
+        assert not clash, f"schema names used twice: {clash}"
+        doc["paths"].update(extra["paths"])
+        doc["components"]["schemas"].update(extra["components"]["schemas"])
     return doc

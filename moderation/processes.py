@@ -34,12 +34,12 @@ DEFAULT_QUEUES = (queue.SCORING_QUEUE, queue.MAINTENANCE_QUEUE)
 
 
 def worker_argv(settings: Settings, concurrency: int, queues: tuple[str, ...] = DEFAULT_QUEUES,
-                pool: str = "prefork") -> list[str]:
+                pool: str = "prefork", name: str | None = None) -> list[str]:
     """A Celery worker for the given queues (scoring and maintenance by default); prefork unless told."""
     return [
         sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker", "-Q", ",".join(queues),
         "-P", pool, "-c", str(concurrency), "--loglevel", settings.log_level,
-        "--without-gossip", "--without-mingle",
+        "--without-gossip", "--without-mingle", *(["-n", name] if name else []),
     ]
 
 

@@ -23,10 +23,13 @@ SCORE_TASK = "workers.tasks.score_comment"
 SWEEP_TASK = "workers.tasks.sweep_outbox"
 RETENTION_TASK = "workers.tasks.purge_retention"
 RETENTION_INTERVAL = timedelta(days=1)
+LEARN_TASK = "workers.tasks.learn_sites"
 SCORING_QUEUE = "scoring"
 # Sweeps and purges have their own queue: they never wait behind a backlog of comments, and a
 # slow purge never delays scoring.
 MAINTENANCE_QUEUE = "maintenance"
+# Training takes minutes and gigabytes: its own queue, for a worker on a machine with the datasets.
+LEARNING_QUEUE = "learning"
 
 
 def restore_interval(visibility_timeout: int) -> int:
@@ -84,7 +87,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_soft_time_limit": settings.task_time_limit - max(1, min(10, settings.task_time_limit // 4)),
         "task_default_queue": SCORING_QUEUE,
         "task_routes": {SCORE_TASK: {"queue": SCORING_QUEUE}, SWEEP_TASK: {"queue": MAINTENANCE_QUEUE},
-                        RETENTION_TASK: {"queue": MAINTENANCE_QUEUE}}
+                        RETENTION_TASK: {"queue": MAINTENANCE_QUEUE}, LEARN_TASK: {"queue": LEARNING_QUEUE}}
         | webhooks.task_routes(MAINTENANCE_QUEUE),
         "task_annotations": webhooks.task_annotations(settings),
         "task_serializer": "json",
@@ -96,8 +99,24 @@ def celery_config(settings: Settings) -> dict[str, Any]:
             # Clear raw request data and delete old spam (moderation.services.retention).
             "purge-retention": {"task": RETENTION_TASK, "schedule": RETENTION_INTERVAL},
             **webhooks.beat_schedule(settings),
+            **learning_schedule(settings),
         },
     }
+
+
+def learning_schedule(settings: Settings) -> dict[str, Any]:
+    """The continuous-learning beat entry, only when some site has it on (nothing would consume it otherwise).
+
+    The task is acknowledged on receipt (training outlasts the visibility timeout, and a redelivered
+    copy would train twice); if its worker dies, the next beat tick simply tries again. Its time
+    limit is its own, above the scoring tasks'.
+    """
+    conf = settings.learning
+    if not conf.continuous_sites:
+        return {}
+    return {"learn-sites": {"task": LEARN_TASK, "schedule": timedelta(minutes=conf.check_minutes),
+                            "options": {"queue": LEARNING_QUEUE, "time_limit": conf.train_time_limit,
+                                        "soft_time_limit": conf.train_time_limit - 30, "expires": conf.check_minutes * 60}}}
 
 
 def init_app(app: Flask, settings: Settings) -> Celery:

@@ -87,6 +87,25 @@ class ModeratorSettings(_Strict):
     rate_limit_reports: str = "10 per minute"
 
 
+class LearningSettings(_Strict):
+    """Learning from the site's moderators: imports, training with feedback, the model registry."""
+
+    data_dir: str = Field("", description="base training datasets ('' = the classifiers' default folder)")
+    import_max_file_mb: int = Field(1024, ge=1)
+    model_check_seconds: float = Field(5.0, gt=0, le=3600)
+    worker_models: int = Field(4, ge=1, le=64)
+    eval_fraction: float = Field(0.2, gt=0, lt=1)
+    threshold_fraction: float = Field(0.2, ge=0, lt=1)
+    site_share: float = Field(0.1, gt=0, lt=1)
+    n_features: int = Field(0, ge=0, description="hashed features of a trained model (0: the classifiers' default)")
+    continuous_sites: list[str] = []
+    min_new_labels: int = Field(500, ge=1)
+    margin: float = Field(0.01, ge=0, le=1)
+    tolerance: float = Field(0.01, ge=0, le=1)
+    check_minutes: float = Field(60.0, gt=0)
+    train_time_limit: int = Field(4 * 3600, ge=60)
+
+
 class SecretSettings(_Strict):
     """Keys; never committed. Development keys are generated under instance/."""
 
@@ -155,6 +174,7 @@ class Settings(_Strict):
     notifications: NotificationSettings = NotificationSettings()
     policy: PolicySettings = PolicySettings()
     moderator: ModeratorSettings = ModeratorSettings()
+    learning: LearningSettings = LearningSettings()
     sites: dict[str, SiteSettings] = {}
     secrets: SecretSettings = SecretSettings()
 

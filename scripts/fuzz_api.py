@@ -38,7 +38,8 @@ def main() -> int:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}/api/v1/openapi.json"
-    command = [str(Path(sys.executable).parent / "st"), "run", url, "--checks", "all", "--seed", str(args.seed),
+    config = Path(__file__).resolve().parents[1] / "schemathesis.toml"
+    command = [str(Path(sys.executable).parent / "st"), "--config-file", str(config), "run", url, "--seed", str(args.seed),
                "--max-examples", str(args.max_examples), "--generation-database", "none"]
     print("$", " ".join(command), flush=True)
     return subprocess.run(command, cwd=workdir, check=False).returncode

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session, joinedload, sessionmaker
 from moderation import policy
 from moderation.models import Comment
 from moderation.services import decisions
-from moderation.settings import Settings
+from moderation.settings import PolicySettings, Settings
 from moderation.signals import Signals
-from workers import model as model_cache
-from workers import scoring
+from workers import scoring, versions
+from workers.model import Scorer
 
 log = logging.getLogger("workers.batch")
 
@@ -49,30 +49,37 @@ def score_many(sessions: sessionmaker[Session], settings: Settings, comment_ids:
             site_id = comment.thread.site_id
             if site_id not in rules_by_site:
                 rules_by_site[site_id] = scoring.site_rules(session, settings, site_id)
+        versions.refresh(sessions, settings)  # a database error here is transient: retried by the task
         try:
-            scored = _classify_many(comments, signals, [rules_by_site[c.thread.site_id] for c in comments])
+            scored: dict[int, tuple[decisions.Outcome, dict[str, Any]]] = {}
+            for site_id, rules in rules_by_site.items():  # each site may have its own model
+                mine = [(c, s) for c, s in zip(comments, signals, strict=True) if c.thread.site_id == site_id]
+                model = versions.model_for(sessions, settings, site_id)
+                results_here = _classify_many(model, [c for c, _ in mine], [s for _, s in mine], rules)
+                scored.update({c.id: r for (c, _), r in zip(mine, results_here, strict=True)})
         except scoring.ClassifierFailed as exc:
             log.warning("batch of %s failed, scoring one by one: %s", len(comments), exc)
             results.update({c.id: "single" for c in comments})
             return results
-        for comment, signal, (outcome, thresholds) in zip(comments, signals, scored, strict=True):
+        for comment, signal in zip(comments, signals, strict=True):
+            outcome, thresholds = scored[comment.id]
             results[comment.id] = scoring.decide(session, comment, signal, rules_by_site[comment.thread.site_id],
                                                  outcome, thresholds)
         session.commit()
     return results
 
 
-def _classify_many(comments: list[Comment], signals: list[Signals],
-                   rules: list[Any]) -> list[tuple[decisions.Outcome, dict[str, Any]]]:
+def _classify_many(model: Scorer, comments: list[Comment], signals: list[Signals],
+                   rules: PolicySettings) -> list[tuple[decisions.Outcome, dict[str, Any]]]:
+    """One site's comments through its model in one call (any failure is ClassifierFailed)."""
     try:
-        model = model_cache.get_model()
+        thresholds = policy.resolve_thresholds(rules, model.thresholds)
         metadata = [scoring.model_metadata(c, s) for c, s in zip(comments, signals, strict=True)]
         raws = model.score_many([c.body for c in comments], metadata)
         out = []
-        for comment, meta, raw, rule in zip(comments, metadata, raws, rules, strict=True):
+        for comment, meta, raw in zip(comments, metadata, raws, strict=True):
             explanation = model.explain(comment.body, top_k=5, **meta)
-            out.append((scoring.outcome_of(raw, explanation, model.version),
-                        policy.resolve_thresholds(rule, model.thresholds)))
+            out.append((scoring.outcome_of(raw, explanation, model.version), thresholds))
     except Exception as exc:
         raise scoring.ClassifierFailed(f"{type(exc).__name__}: {exc}") from exc
     return out

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -14,6 +15,7 @@ from moderation.services import decisions, sites
 from moderation.settings import PolicySettings, Settings
 from moderation.signals import Signals
 from workers import model as model_cache
+from workers import versions
 
 log = logging.getLogger("workers.scoring")
 
@@ -50,10 +52,11 @@ def outcome_of(raw: dict[str, Any], explanation: dict[str, Any], version: str) -
     )
 
 
-def classify(comment: Comment, signals: Signals, rules: PolicySettings) -> tuple[decisions.Outcome, dict[str, policy.Thresholds]]:
-    """Run the process's model on the body; any failure (a model without thresholds too) is ClassifierFailed."""
+def classify(comment: Comment, signals: Signals, rules: PolicySettings,
+             load: Callable[[], model_cache.Scorer] = model_cache.get_model) -> tuple[decisions.Outcome, dict[str, policy.Thresholds]]:
+    """Run the site's model (from `load`) on the body; any failure (a model without thresholds too) is ClassifierFailed."""
     try:
-        model = model_cache.get_model()
+        model = load()
         metadata = model_metadata(comment, signals)
         raw = model.score(comment.body, **metadata)
         explanation = model.explain(comment.body, top_k=5, **metadata)
@@ -85,8 +88,10 @@ def score_comment(sessions: sessionmaker[Session], settings: Settings, comment_i
             return _hold(session, comment, attempts - 1)
         signals = Signals.from_json(comment.signals)
         rules = site_rules(session, settings, comment.thread.site_id)
+        site_id = comment.thread.site_id
+        versions.refresh(sessions, settings)  # a database error here is transient: retried by the task
         try:
-            outcome, thresholds = classify(comment, signals, rules)
+            outcome, thresholds = classify(comment, signals, rules, lambda: versions.model_for(sessions, settings, site_id))
         except ClassifierFailed as exc:
             log.warning("scoring comment %s failed (attempt %s): %s", comment_id, attempts, exc)
             if attempts >= settings.max_score_attempts:

@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError as DBOperationalError
 
 from moderation import queue
 from moderation.extensions import get_celery, get_redis, get_sessionmaker, get_settings
+from moderation.learning import continuous
 from moderation.services import outbox, retention
 from workers import batch, drain, scoring
 
@@ -81,3 +82,9 @@ def purge_retention() -> dict[str, int]:
     """Clear raw request data of old comments and delete old spam (beat runs this daily)."""
     result = retention.purge(get_sessionmaker(), get_settings())
     return {"scrubbed": result.scrubbed, "deleted": result.deleted}
+
+
+@shared_task(name=queue.LEARN_TASK, ignore_result=True, acks_late=False)
+def learn_sites() -> dict[str, str]:
+    """Train a challenger for every site with continuous learning on and enough new labels (beat runs this)."""
+    return continuous.run(get_sessionmaker(), get_settings())

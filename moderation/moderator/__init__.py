@@ -24,11 +24,14 @@ def select_locale() -> str:
 def init_app(app: Flask, settings: Settings) -> None:
     """Register the blueprints, sessions, i18n and the rate limit of reader reports."""
     from moderation.moderator import api, security, ui, ui_admin, ui_queue  # noqa: F401  (routes register on import)
+    from moderation.registry import api as registry_api
+    from moderation.registry import ui as registry_ui  # noqa: F401  (pages on the moderator blueprint)
 
     security.init_app(app, settings)
     Babel(app, locale_selector=select_locale)
     app.register_blueprint(ui.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(registry_api.bp)
     limiter = app.extensions.get("moderation_limiter")
     endpoint = "api.report_comment"
     if limiter is not None and endpoint in app.view_functions:

@@ -43,6 +43,7 @@ class Label(Base):
     __table_args__ = (
         Index("ix_labels_comment_current", "comment_id", "current"),
         Index("ix_labels_site_created", "site_id", "created_at"),
+        Index("ix_labels_site_id", "site_id", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from moderation.models import AuditEntry, Comment, Decision, Status, Thread, utcnow
 from moderation.moderator.auth import Actor
 from moderation.moderator.models import Label
+from moderation.registry.store import quality_over_time
 
 BINS = 10
 SAMPLE = 20_000
@@ -91,4 +92,5 @@ def dashboard(session: Session, actor: Actor, days: int = 30) -> dict[str, Any]:
         "queue": {"held": sum(ages), "oldest_hours": round(oldest / 3600, 1) if oldest is not None else None,
                   "ages": [[label, n] for (_, label), n in zip(AGE_BUCKETS, ages, strict=True)]},
         "median_minutes": {d: round(statistics.median(waits[d]), 1) if waits.get(d) else None for d in labels_days},
+        "learning": quality_over_time(session, actor.sites),
     }

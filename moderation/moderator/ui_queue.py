@@ -10,7 +10,7 @@ from sqlalchemy import select
 from moderation.db import get_session
 from moderation.errors import NotFound
 from moderation.models import Comment, Site
-from moderation.moderator import actions, bans, present
+from moderation.moderator import actions, bans, labels, present
 from moderation.moderator import queue as mod_queue
 from moderation.moderator.api import query_args, send_after_commit
 from moderation.moderator.schemas import TABS, BanIn, QueueQuery, RevealIn
@@ -43,7 +43,7 @@ def queue() -> str:
     rows, cursor = mod_queue.page(session, actor, q, q.cursor, q.limit or conf.moderator.page_size)
     filters = q.model_dump(mode="json", exclude={"cursor", "limit"}, exclude_none=True)
     return render_template("moderator/queue.html", comments=present.comments(session, conf, rows), next=cursor,
-                           q=q, tabs=TABS, reasons=REASONS, sites=_sites(actor), filters=filters,
+                           q=q, tabs=TABS, reasons=REASONS, reject_reasons=labels.REJECT_REASONS, sites=_sites(actor), filters=filters,
                            filters_json=json.dumps(filters), undo_seconds=conf.moderator.undo_seconds,
                            first_page=not q.cursor)
 

@@ -15,7 +15,9 @@ What the daily purge does to a comment created more than N days ago:
 - Comments in status `spam` whose creation *and* last change are older than N days are deleted
   with their decision, audit rows and outbox rows. A spam comment that still has replies (a
   published comment a moderator moved to spam later) is kept, scrubbed, so no reply loses its
-  parent. Nothing else is deleted: authors, threads and every other status stay.
+  parent; so is spam that is a training label (a moderator's decision or an imported status,
+  moderation.moderator.labels) or came from an import. Nothing else is deleted: authors, threads
+  and every other status stay.
 """
 from __future__ import annotations
 
@@ -27,7 +29,9 @@ from typing import Any
 from sqlalchemy import bindparam, delete, exists, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
+from moderation.imports.models import ImportedComment
 from moderation.models import AuditEntry, Comment, Decision, OutboxMessage, Status, table_of, utcnow
+from moderation.moderator.models import Label
 from moderation.settings import Settings
 from moderation.signals import RETAINED_FIELDS
 
@@ -86,7 +90,10 @@ def _delete_spam(session: Session, before: datetime) -> int:
         ids = list(session.scalars(
             select(Comment.id)
             .where(Comment.status == Status.SPAM.value, Comment.created_at < before, Comment.updated_at < before,
-                   ~exists().where(reply.parent_id == Comment.id))
+                   ~exists().where(reply.parent_id == Comment.id),
+                   # Spam a moderator confirmed or an import brought in is training data: kept, scrubbed.
+                   ~exists().where(Label.comment_id == Comment.id),
+                   ~exists().where(ImportedComment.comment_id == Comment.id))
             .order_by(Comment.id).limit(BATCH)
         ))
         if not ids:

@@ -47,9 +47,9 @@ def install() -> None:
         on_run(hooks, comment.id, comment.body)
         return real(comment, *args)
 
-    def hooked_many(comments: list[Any], *args: Any) -> Any:
+    def hooked_many(model: Any, comments: list[Any], *args: Any) -> Any:
         on_batch(hooks, [(comment.id, comment.body) for comment in comments])
-        return real_many(comments, *args)
+        return real_many(model, comments, *args)
 
     scoring.classify = hooked
     batch._classify_many = hooked_many

@@ -23,6 +23,14 @@
   draw("chart-wait", {type: "line", data: {labels: data.days, datasets: [{label: t.minutes,
     data: data.days.map(function (d) { return data.median_minutes[d]; }), borderColor: "#1565c0", spanGaps: true}]},
     options: {scales: {y: {beginAtZero: true}}, animation: false}});
+  var runs = data.learning || [];
+  draw("chart-learning", {type: "line", data: {labels: runs.map(function (r) { return r.when + " " + r.site; }), datasets: [
+    {label: t.new_version, data: runs.map(function (r) { return r.candidate; }), borderColor: "#2e7d32", spanGaps: true,
+      pointRadius: 5, pointBackgroundColor: runs.map(function (r) { return r.status === "activated" ? "#2e7d32" : "#fff"; })},
+    {label: t.active_then, data: runs.map(function (r) { return r.active; }), borderColor: "#9e9e9e", borderDash: [4, 4], spanGaps: true}
+  ]}, options: {scales: {y: {suggestedMin: 0.5, suggestedMax: 1}}, animation: false, plugins: {tooltip: {callbacks: {
+    afterLabel: function (ctx) { var r = runs[ctx.dataIndex]; return ctx.datasetIndex === 0 ? r.version + " (" + r.status + ")" : r.active_version; }
+  }}}}});
   Array.prototype.forEach.call(document.querySelectorAll("canvas.chart-hist"), function (canvas) {
     var h = data.histograms[canvas.dataset.lang];
     draw(canvas, {type: "bar", data: {labels: data.bins, datasets: [

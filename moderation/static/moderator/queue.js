@@ -76,18 +76,26 @@
     }
     say(text, result.applied.length > 0);
   }
+  // A reject carries a typed reason (it becomes the training label): the card's choice, pre-selected from
+  // the reasons that held it, or the bulk bar's for several comments.
+  function rejectReason(card, status) {
+    if (status !== "rejected") { return ""; }
+    var select = card ? card.querySelector("select.reject-reason") : document.getElementById("bulk-reject-reason");
+    return select ? select.value : "";
+  }
   function act(status) {
     if (busy) { return; }
     var picked = selected(), body, path;
     if (picked.length) {
       var versions = {};
       picked.forEach(function (c) { versions[c.dataset.id] = parseInt(c.dataset.version, 10); });
-      body = {ids: picked.map(function (c) { return parseInt(c.dataset.id, 10); }), versions: versions, status: status, reason: ""};
+      body = {ids: picked.map(function (c) { return parseInt(c.dataset.id, 10); }), versions: versions, status: status,
+        reason: rejectReason(null, status)};
       path = "decisions";
     } else {
       var card = current();
       if (!card) { return; }
-      body = {status: status, reason: "", version: parseInt(card.dataset.version, 10)};
+      body = {status: status, reason: rejectReason(card, status), version: parseInt(card.dataset.version, 10)};
       path = "comments/" + card.dataset.id + "/decision";
     }
     busy = true;
@@ -100,7 +108,7 @@
   }
   function actAll(status) {
     if (!window.confirm(config.t.confirm_all)) { return; }
-    post("decisions", {filter: config.filter, status: status, reason: ""}).then(function (r) {
+    post("decisions", {filter: config.filter, status: status, reason: rejectReason(null, status)}).then(function (r) {
       if (!r.ok) { say(config.t.error + ": " + r.data.message, false); return; }
       report(r.data, status);
     });
