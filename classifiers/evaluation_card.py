@@ -51,14 +51,36 @@ def _bias(res: dict[str, Any]) -> str:
 
 
 def _functional(res: dict[str, Any]) -> str:
-    rates = {m: pass_rates(r) for m, r in res["functional"].items()}
+    rates = {m: pass_rates(r) for m, r in res["functional"].items() if m != "baseline"}
+    models = [m for m in ("before", "ngram_only", "ours") if m in rates]
+    names = {"before": "before", "ngram_only": "n-grams only", "ours": "ours"}
     o = rates["ours"]
     funcs = sorted({f for f, _ in o if f != "all"})
-    rows = [[f] + [f"{o[(f, lang)][0]}/{o[(f, lang)][1]}" if (f, lang) in o else "–" for lang in ("id", "en")]
-            for f in funcs]
-    rows.append(["**all**"] + [f"{o[('all', lang)][0]}/{o[('all', lang)][1]} "
-                               f"({o[('all', lang)][0] / o[('all', lang)][1]:.0%})" for lang in ("id", "en")])
-    return md_table(["functionality", "passed, id", "passed, en"], rows)
+
+    def cell(m: str, f: str, lang: str) -> str:
+        got = rates[m].get((f, lang))
+        return "–" if not got else (f"{got[0]}/{got[1]}" if f != "all" else f"{got[0]}/{got[1]} ({got[0] / got[1]:.0%})")
+
+    rows = [[f if f != "all" else "**all**"] + [cell(m, f, lang) for lang in ("id", "en") for m in models]
+            for f in [*funcs, "all"]]
+    headers = ["functionality"] + [f"{lang}, {names[m]}" for lang in ("id", "en") for m in models]
+    text = md_table(headers, rows)
+    gh = res.get("group_hate")
+    if gh:
+        text += "\n\n" + md_table(
+            ["model", "lang", "identity_hate recall, group hate", "identity_hate FPR, insults naming no group"],
+            [[names.get(m, m), lang, f"{v['recall']:.2f} ({v['group_hate_flagged']}/{v['group_hate_n']})",
+              f"{v['fpr']:.2f} ({v['no_group_flagged']}/{v['no_group_n']})"]
+             for m in models if m in gh for lang, v in gh[m].items() if lang != "all"])
+    return text
+
+
+def _cost(res: dict[str, Any]) -> str:
+    c = res.get("cost") or {}
+    t, mem = c.get("cascade") or {}, c.get("memory") or {}
+    return md_table(["mean ms / comment (mix)", "p99 ms", "routed to encoder", "worker RSS MB", "load average"],
+                    [[t.get("mean_ms"), t.get("p99_ms"), c.get("routed_share"), mem.get("rss_mb"),
+                      c.get("load_average")]])
 
 
 def _robustness(res: dict[str, Any]) -> str:
@@ -78,6 +100,8 @@ def card_blocks(res: dict[str, Any]) -> dict[str, str]:
         "functional": _functional(res),
         "robustness": _robustness(res),
     }
+    if res.get("cost"):
+        blocks["cost"] = _cost(res)
     if res.get("loso"):
         blocks["loso"] = loso_table(res["loso"])
     return blocks

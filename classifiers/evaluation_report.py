@@ -15,17 +15,24 @@ _HEADS = ("toxicity", "identity_hate", "spam", "gambling_promo")
 
 
 def loso_table(rows: list[dict[str, Any]]) -> str:
+    """Per (head, left-out source): ROC-AUC of ours (before, if given, and now) and the baseline."""
     by_key: dict[tuple[str, str], dict[str, dict]] = {}
     for r in rows:
         by_key.setdefault((r["task"], r["source"]), {})[r["model"]] = r
+    has_before = any("before" in m for m in by_key.values())
+    order = {h: i for i, h in enumerate(_HEADS)}
     out = []
-    for (task, source), m in by_key.items():
-        o, b = m.get("ours", {}), m.get("baseline", {})
-        out.append([task, source, o.get("language"), o.get("n"), o.get("pos"),
-                    o.get("roc_auc"), b.get("roc_auc"), o.get("pr_auc"), b.get("pr_auc"),
-                    o.get("f1"), b.get("f1")])
-    return md_table(["task", "left-out source", "lang", "n", "pos", "ROC-AUC ours", "ROC-AUC base",
-                     "PR-AUC ours", "PR-AUC base", "F1 ours@hold", "F1 base@0.5"], out)
+    for (task, source), m in sorted(by_key.items(), key=lambda kv: (order.get(kv[0][0], 9), kv[0][1])):
+        o, b, pre = m.get("ours", {}), m.get("baseline", {}), m.get("before", {})
+        gain = (o["roc_auc"] - b["roc_auc"]) if o.get("roc_auc") is not None and b.get("roc_auc") is not None else None
+        out.append([task, source, o.get("language"), o.get("n"), o.get("pos")]
+                   + ([pre.get("roc_auc")] if has_before else [])
+                   + [o.get("roc_auc"), b.get("roc_auc"), None if gain is None else f"{gain:+.3f}",
+                      o.get("pr_auc"), b.get("pr_auc"), o.get("f1"), b.get("f1")])
+    return md_table(["head", "left-out source", "lang", "n", "pos"]
+                    + (["ROC-AUC before"] if has_before else [])
+                    + ["ROC-AUC ours", "ROC-AUC base", "ours − base", "PR-AUC ours", "PR-AUC base",
+                       "F1 ours@hold", "F1 base@0.5"], out)
 
 
 def _group_name(r: dict[str, Any]) -> str:
@@ -81,14 +88,33 @@ def _bias(res: dict[str, Any]) -> list[str]:
     return lines
 
 
+_MODEL_NAMES = {"ours": "ours", "ngram_only": "ours, n-grams only", "before": "before", "baseline": "baseline"}
+
+
 def _functional(res: dict[str, Any]) -> list[str]:
-    headers, rows = functional_table(res["functional"])
+    results = {_MODEL_NAMES.get(k, k): v for k, v in res["functional"].items()}
+    headers, rows = functional_table(results)
+    before = (res["meta"].get("functional_models") or {}).get("before")
     lines = [
-        "Cases are in `classifiers/functional_cases.py` (written for this project). *flag* = the "
-        "score must reach the hold threshold, *pass* = it must stay below. The baseline only has a "
-        "toxicity score, so it is run on the toxicity cases only (at its matched threshold).", "",
+        "Cases are in `classifiers/functional_cases.py` and `functional_cases_group.py` (written for "
+        "this project, never trained on; the training templates in `synthetic_functional.py` are "
+        "separate). *flag* = the score must reach the hold threshold, *pass* = it must stay below. "
+        "'ours, n-grams only' is the same artifact with the encoder switched off (what a platform "
+        "without the encoder gets, at its own n-gram thresholds)"
+        + (f"; 'before' is `{before}`" if before else "")
+        + ". The baseline only has a toxicity score, so it is run on the toxicity cases only (at its "
+        "matched threshold).", "",
         md_table(headers, rows), "",
     ]
+    if res.get("group_hate"):
+        gh_rows = [[_MODEL_NAMES.get(m, m), lang, f"{v['group_hate_flagged']}/{v['group_hate_n']}", v["recall"],
+                    f"{v['no_group_flagged']}/{v['no_group_n']}", v["fpr"]]
+                   for m, by_lang in res["group_hate"].items() for lang, v in by_lang.items()]
+        lines += ["**identity_hate on group hate vs insults naming no group** (targets: recall ≥ 0.70 on "
+                  "`identity_derogation` + `group_hate_implicit`; false positives ≤ 5 % on "
+                  "`insult_no_group` + `insult_direct`, all at the identity_hate hold threshold):", "",
+                  md_table(["model", "lang", "group hate flagged", "recall", "no-group insults flagged",
+                            "FPR"], gh_rows), ""]
     fails = [r for r in res["functional"]["ours"] if not r["passed"]]
     if fails:
         lines += ["<details><summary>Failed cases (ours)</summary>", "",
@@ -97,6 +123,31 @@ def _functional(res: dict[str, Any]) -> list[str]:
                              "flag" if f["expected"] else "pass", f["text"].replace("|", "\\|")]
                             for f in fails]), "", "</details>", ""]
     return lines
+
+
+def _cost(res: dict[str, Any]) -> list[str]:
+    c = res.get("cost")
+    if not c:
+        return ["(not measured: no artifact path)", ""]
+    t = c["cascade"]
+    mix = ", ".join(f"{k} {v:.0%}" for k, v in c["mix"].items())
+    rows = [["mean per comment (ms)", t["mean_ms"], "≤ 5"], ["median (ms)", t["median_ms"], ""],
+            ["p99 (ms)", t["p99_ms"], "< 100"], ["max (ms)", t["max_ms"], ""],
+            ["share routed to the encoder", c.get("routed_share"), ""]]
+    for lang, v in (c.get("routed_share_heldout") or {}).items():
+        rows.append([f"share routed, whole held-out split, {lang}", v, ""])
+    mem = c.get("memory") or {}
+    rows += [["worker resident memory, model loaded and scoring (MB)", mem.get("rss_mb"), "< 400"],
+             ["peak memory (MB)", mem.get("peak_mb"), ""]]
+    return [
+        f"`model.score(text)` one comment at a time (as the worker calls it), on {t['n']} held-out comments "
+        f"in a news-site-like mix ({mix}, seed 0), after a warm-up on 500 other comments; the encoder "
+        f"{'runs' if c.get('encoder_active') else 'is NOT active'} for comments in the uncertain band. "
+        f"Memory: a fresh process that loads the artifact and scores 200 of them. 1-minute load "
+        f"average at the measurement: {c.get('load_average', 0):.1f} on 2 cores (shared machine: other "
+        f"jobs inflate the times). `bench/bench_classifiers.py` has the fuller benchmark.", "",
+        md_table(["measure", "value", "target"], rows), "",
+    ]
 
 
 def _robustness(res: dict[str, Any]) -> list[str]:
@@ -142,14 +193,21 @@ def report(res: dict[str, Any]) -> str:
     ]
     if res["loso"]:
         lines += [
-            "Train on every other source, test on all rows of the left-out one. Ours at the fold "
-            "model's own hold threshold, the baseline at 0.5. Ours is trained with "
-            "`classifiers.training.train` (same architecture and features as the shipped model; "
-            f"parameters `{meta.get('loso_params') or 'training defaults'}`). To keep nine trainings "
-            "affordable, each fold trains on at most "
-            f"{meta.get('loso_max_rows_per_source') or 'all'} rows per other source (label-stratified, "
-            "seed 0); the baseline gets exactly the same rows, and the left-out source is tested in "
-            "full. Full-data models would score somewhat higher, for both. Each fold's hold threshold "
+            "Train on every other source, test on the left-out one. Ours at the fold "
+            "model's own hold threshold, the baseline at 0.5, for every head with labels in the "
+            "left-out source. Ours is trained with `classifiers.training.train` (same architecture, "
+            "features and encoder cascade as the shipped model; parameters "
+            f"`{meta.get('loso_params') or 'training defaults'}`) on "
+            + (f"at most {meta['loso_max_rows_per_source']} rows per other source"
+               if meta.get("loso_max_rows_per_source") else "all rows of the other sources")
+            + "; the baseline gets exactly the same rows. The left-out source is scored "
+            + (f"on a fixed sample of {meta['loso_test_rows_per_source']:,} of its rows (a shuffle seeded "
+               "with the source's name; the cascade embeds every routed comment, and scoring all "
+               "~93,000 rows would take hours on the shared 2-core machine; ROC-AUC on 2,500 rows has "
+               "a standard error of about 0.01)" if meta.get("loso_test_rows_per_source") else "in full")
+            + ". 'before' (where given): "
+            + (meta.get("loso_before_note") or "the previous model's training code on the same folds")
+            + ". Each fold's hold threshold "
             "is picked for an assumed news-site prevalence (2-10 %, see the model card), not for the "
             "left-out set's own mix (often 30-80 % positive), so F1 at hold favours the baseline's 0.5 "
             "on these sets; ROC-AUC and PR-AUC are the threshold-free comparison."
@@ -179,6 +237,8 @@ def report(res: dict[str, Any]) -> str:
     lines += _functional(res)
     lines += ["## 7. Robustness to evasion", ""]
     lines += _robustness(res)
+    lines += ["## 8. Scoring cost", ""]
+    lines += _cost(res)
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -166,3 +166,24 @@ def functional_table(
                 row.append(f"{got[0]}/{got[1]} ({got[0] / got[1]:.0%})" if got else "–")
         rows.append(row)
     return headers, rows
+
+
+GROUP_HATE_FUNCTIONALITIES = ("identity_derogation", "group_hate_implicit")
+NO_GROUP_FUNCTIONALITIES = ("insult_no_group", "insult_direct")
+
+
+def group_hate_summary(scorer: Scorer, identity_hold: float,
+                       cases: Sequence[Case] = CASES) -> dict[str, dict[str, Any]]:
+    """Per language (and 'all'): identity_hate recall at hold on the group-hate cases and its
+    false-positive rate on insults that name no group (both functionalities' texts)."""
+    hate = [c for c in cases if c.functionality in GROUP_HATE_FUNCTIONALITIES]
+    plain = [c for c in cases if c.functionality in NO_GROUP_FUNCTIONALITIES]
+    scores = scorer([c.text for c in hate + plain])
+    flagged = [float(s["identity_hate"]) >= identity_hold for s in scores]
+    out: dict[str, dict[str, Any]] = {}
+    for lang in ("id", "en", "all"):
+        h = [f for c, f in zip(hate, flagged[:len(hate)]) if lang in ("all", c.language)]
+        p = [f for c, f in zip(plain, flagged[len(hate):]) if lang in ("all", c.language)]
+        out[lang] = {"group_hate_n": len(h), "group_hate_flagged": sum(h), "recall": sum(h) / len(h),
+                     "no_group_n": len(p), "no_group_flagged": sum(p), "fpr": sum(p) / len(p)}
+    return out

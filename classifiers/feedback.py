@@ -160,7 +160,14 @@ def train_with_feedback(base: list[Example], rows: Sequence[LabelRow], *, source
     model = train(list(base) + extra, random_state=random_state, progress=progress,
                   example_weights=base_weights + extra_weights, **params)
     thresholds, origin = site_thresholds(model, split.thresholds, params)
-    model.thresholds = thresholds
+    # The site's points were chosen on the scores this model gives here (with the encoder stage
+    # when it runs): they replace the operating points of that way of scoring.
+    if model.encoder_active:
+        model.thresholds_cascade = thresholds
+    else:
+        model.thresholds_ngram = thresholds
+        if model.encoder is None:
+            model.thresholds_cascade = thresholds
     model.version = version
     info = {"source": source, "weight": w, "share": share if weight is None else None,
             "rows": {"train": len(split.train), "thresholds": len(split.thresholds), "evaluation": len(split.evaluation)},

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from classifiers.functional_cases_group import FUNCTIONALITIES_GROUP, RAW_GROUP
+
 __all__ = ["Case", "CASES", "FUNCTIONALITIES"]
 
 
@@ -396,6 +398,9 @@ _RAW: dict[str, dict[str, list[str]]] = {
         ],
     },
 }
+
+FUNCTIONALITIES.update(FUNCTIONALITIES_GROUP)
+_RAW.update(RAW_GROUP)
 
 CASES: tuple[Case, ...] = tuple(
     Case(text=text, language=lang, functionality=func, target=FUNCTIONALITIES[func][0],

@@ -16,12 +16,14 @@ from typing import Any
 import numpy as np
 from scipy.special import expit
 
+from classifiers import cascade
 from classifiers.features import CommentFeaturizer
 from classifiers.batch import batch_logits
 from classifiers.language import detect_language, start_detect_languages
 from classifiers.signals import SIGNAL_NAMES, metadata_adjustments
 
 HEADS = ("toxicity", "identity_hate", "spam", "gambling_promo")
+ENCODER_FEATURE = "encoder:sentence_meaning"
 _EPS = 1e-12
 _WORD_Z_LIMIT = 100_000
 
@@ -44,17 +46,60 @@ def _linear_parts(calibrated: Any) -> tuple[np.ndarray, float, float, float]:
 
 
 class CommentModel:
-    """Scores comments for toxicity, identity_hate, spam and gambling_promo (+ language)."""
+    """Scores comments for toxicity, identity_hate, spam and gambling_promo (+ language).
+
+    ``encoder`` (optional) holds the cascade's encoder heads, combiners and routing bands; it is
+    used when the encoder package is installed (see ``classifiers.encoder``), otherwise the model
+    scores with its n-gram heads alone and ``thresholds`` are the n-gram-only operating points.
+    """
 
     def __init__(self, featurizer: CommentFeaturizer, heads: dict[str, Any],
                  thresholds: dict[str, dict[str, float]], version: str,
-                 metadata: dict[str, Any] | None = None):
+                 metadata: dict[str, Any] | None = None, encoder: dict[str, Any] | None = None,
+                 thresholds_ngram: dict[str, dict[str, float]] | None = None):
         self.featurizer = featurizer
         self.heads = heads
-        self.thresholds = thresholds
+        self.thresholds_cascade = thresholds
+        self.thresholds_ngram = thresholds_ngram or thresholds
         self.version = version
         self.metadata = metadata or {}
+        self.encoder = encoder
+        self.embedder: Any = None  # None: classifiers.encoder.embed; evaluation passes a cache
+        self._encoder_status: str | None = None if encoder else "this model has no encoder stage"
+        self._encoder_checked = encoder is None
         self._build_lean()
+
+    @property
+    def encoder_status(self) -> str | None:
+        """None when the encoder stage runs, else why it does not (checked once per model)."""
+        if not self._encoder_checked:
+            from classifiers.encoder import encoder_status
+
+            self._encoder_status = None if self.embedder is not None else encoder_status()
+            self._encoder_checked = True
+            if self._encoder_status:
+                import logging
+
+                logging.getLogger(__name__).warning("model %s: %s", self.version, self._encoder_status)
+        return self._encoder_status
+
+    @property
+    def encoder_active(self) -> bool:
+        """True when comments in the uncertain band are re-scored by the sentence encoder."""
+        return self.encoder is not None and self.encoder_status is None
+
+    def ngram_only(self) -> "CommentModel":
+        """A view of this model that never calls the encoder (n-gram scores and thresholds)."""
+        import copy
+
+        view = copy.copy(self)
+        view._encoder_status, view._encoder_checked = "encoder switched off (n-gram only view)", True
+        return view
+
+    @property
+    def thresholds(self) -> dict[str, dict[str, float]]:
+        """Operating points {head: {"hold", "reject"}} of the scores this model produces here."""
+        return self.thresholds_cascade if self.encoder_active else self.thresholds_ngram
 
     def _build_lean(self) -> None:
         parts = [_linear_parts(self.heads[h]) for h in HEADS]
@@ -67,6 +112,32 @@ class CommentModel:
         self._W_rows = {self.featurizer.n_features + i: tuple(self._W[self.featurizer.n_features + i].tolist())
                         for i in range(self._W.shape[0] - self.featurizer.n_features)}
         self._b_list, self._cal_a_list, self._cal_b_list = self._b.tolist(), self._cal_a.tolist(), self._cal_b.tolist()
+        if self.encoder:
+            enc = self.encoder["heads"]
+            self._enc_W = np.stack([np.asarray(enc[h].coef_, dtype=np.float64).ravel() for h in HEADS], axis=1)
+            self._enc_b = np.array([float(enc[h].intercept_[0]) for h in HEADS])
+            self._comb = cascade.combiner_arrays(self.encoder["combiners"], HEADS)
+            self._bands = dict(self.encoder["route_bands"])
+
+    def _embed(self, token_lists: list[list[str]]) -> np.ndarray:
+        from classifiers.encoder import embed, encoder_input
+
+        return (self.embedder or embed)([encoder_input(t) for t in token_lists])
+
+    def _cascade(self, z: np.ndarray, probs: np.ndarray, token_lists: list[list[str]]
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(probs, routed mask, encoder log-odds share) after re-scoring the routed rows."""
+        enc_part = np.zeros_like(probs)
+        routed = np.zeros(len(probs), dtype=bool)
+        if not self.encoder_active:
+            return probs, routed, enc_part
+        routed = cascade.route(probs, HEADS, self._bands)
+        rows = np.flatnonzero(routed)
+        if len(rows):
+            z_enc = self._embed([token_lists[i] for i in rows]).astype(np.float64) @ self._enc_W + self._enc_b
+            probs = probs.copy()
+            probs[rows], enc_part[rows] = cascade.combine(z[rows], z_enc, self._comb)
+        return probs, routed, enc_part
 
     # -- scoring ---------------------------------------------------------------------------
     def _finish(self, probs: np.ndarray, language: str, metadata: Mapping[str, Any] | None) -> dict:
@@ -90,9 +161,9 @@ class CommentModel:
             cache[token] = entry
         return entry
 
-    def _logits(self, text: str) -> list[float]:
-        """Raw logits of the four heads for one text, in plain Python floats: per-word weight
-        sums are cached, and the L2 norm counts every hashed column once (Counter)."""
+    def _logits(self, text: str) -> tuple[list[float], list[str]]:
+        """Raw logits of the four heads for one text, in plain Python floats (per-word weight
+        sums are cached, and the L2 norm counts every hashed column once), and its tokens."""
         feat = self.featurizer
         tokens, signals = feat.parse(text)
         z = [0.0, 0.0, 0.0, 0.0]
@@ -113,11 +184,14 @@ class CommentModel:
         for i, v in enumerate(signals):
             if v:
                 z = [a + v * b for a, b in zip(z, self._W_rows[nf + i])]
-        return [a + b for a, b in zip(z, self._b_list)]
+        return [a + b for a, b in zip(z, self._b_list)], tokens
 
     def score(self, text: str, **metadata: Any) -> dict[str, Any]:
         """Calibrated scores, language and model version for one comment (lean path)."""
-        probs = [_sigmoid(-(a * z + b)) for a, z, b in zip(self._cal_a_list, self._logits(text), self._cal_b_list)]
+        z, tokens = self._logits(text)
+        probs = [_sigmoid(-(a * v + b)) for a, v, b in zip(self._cal_a_list, z, self._cal_b_list)]
+        if self.encoder_active and cascade.route(np.array([probs]), HEADS, self._bands)[0]:
+            probs = self._cascade(np.array([z]), np.array([probs]), [tokens])[0][0]
         return self._finish(probs, detect_language(text), metadata)
 
     def score_many(self, texts: list[str], metadata: list[dict] | None = None) -> list[dict[str, Any]]:
@@ -128,10 +202,23 @@ class CommentModel:
             return []
         finish_languages = start_detect_languages(texts)  # lingua runs while we featurise
         Z = batch_logits(self, texts)
-        P = (expit(-(self._cal_a * Z + self._cal_b))).tolist()
+        P = expit(-(self._cal_a * Z + self._cal_b))
+        if self.encoder_active:
+            routed = np.flatnonzero(cascade.route(P, HEADS, self._bands))
+            if len(routed):
+                tokens = [self.featurizer.parse(texts[i])[0] for i in routed]
+                P[routed] = self._cascade(Z[routed], P[routed], tokens)[0]
+        P = P.tolist()
         langs = finish_languages()
         metas = metadata or [None] * len(texts)
         return [self._finish(P[i], langs[i], metas[i]) for i in range(len(texts))]
+
+    def routed_share(self, texts: list[str]) -> float | None:
+        """Share of ``texts`` the cascade sends to the encoder (None when it is not active)."""
+        if not self.encoder_active or not texts:
+            return None
+        P = expit(-(self._cal_a * batch_logits(self, texts) + self._cal_b))
+        return float(cascade.route(P, HEADS, self._bands).mean())
 
     def score_sklearn(self, text: str, **metadata: Any) -> dict[str, Any]:
         """Reference path through the sklearn estimators (slow; used to test the lean path)."""
@@ -142,11 +229,26 @@ class CommentModel:
     # -- explanations ------------------------------------------------------------------------
     def explain(self, text: str, top_k: int = 5, **metadata: Any) -> dict[str, list[dict[str, Any]]]:
         """Per score, the words/bigrams/signals that raised it most (contribution in log-odds)."""
+        return self.score_and_explain(text, top_k=top_k, **metadata)[1]
+
+    def score_and_explain(self, text: str, top_k: int = 5, **metadata: Any
+                          ) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+        """Scores (as ``score``) and explanation (as ``explain``) from one featurisation.
+
+        Contributions are in calibrated log-odds. When the encoder re-scored the comment, its share
+        appears as ``encoder:sentence_meaning`` and the n-gram features are scaled by the
+        combiner's n-gram weight.
+        """
         feat = self.featurizer
         tokens, word_cols, bigrams, signals = feat.analyse(text)
         norm = feat.text_norm(word_cols, bigrams)
-        # Calibrated log-odds = -(a*z + b): each feature's share of z scales by -a.
-        scale = -self._cal_a / norm
+        z, _ = self._logits(text)
+        z_arr = np.array([z])
+        probs = expit(-(self._cal_a * z_arr + self._cal_b))
+        probs, routed, enc_part = self._cascade(z_arr, probs, [tokens])
+        # Calibrated log-odds = -(a*z + b) (n-gram only) or w_ngram*z + w_enc*z_enc + b (routed):
+        # each feature's share of z scales by -a or by w_ngram.
+        scale = (self._comb[:, 0] if routed[0] else -self._cal_a) / norm
         contrib: dict[str, np.ndarray] = {}
         for tok, cols in zip(tokens, word_cols):
             # A word's weight = its unigram plus all of its character n-grams.
@@ -157,7 +259,9 @@ class CommentModel:
             contrib[key] = contrib.get(key, 0) + self._W[col] * scale
         for i, value in enumerate(signals):
             if value:
-                contrib[SIGNAL_NAMES[i]] = self._W[feat.n_features + i] * value * -self._cal_a
+                contrib[SIGNAL_NAMES[i]] = self._W[feat.n_features + i] * value * scale * norm
+        if routed[0]:
+            contrib[ENCODER_FEATURE] = enc_part[0]
         out: dict[str, list[dict[str, Any]]] = {}
         adjustments = metadata_adjustments(metadata)
         for j, head in enumerate(HEADS):
@@ -165,7 +269,7 @@ class CommentModel:
             items += adjustments.get(head, [])
             items = sorted((it for it in items if it[1] > 0), key=lambda it: -it[1])[:top_k]
             out[head] = [{"feature": name, "contribution": round(value, 4)} for name, value in items]
-        return out
+        return self._finish(probs[0], detect_language(text), metadata), out
 
     def decision(self, scores: Mapping[str, Any]) -> dict[str, str]:
         """Map scores to 'allow' / 'hold' / 'reject' per head using the stored thresholds."""

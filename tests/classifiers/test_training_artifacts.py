@@ -10,7 +10,8 @@ from classifiers.model import HEADS
 from classifiers.training import train
 from tests.classifiers.tiny import tiny_corpus
 
-PARAMS = {"n_features": 2**12, "slang": {"gblk": "goblok"}}
+# The n-gram stage alone (the encoder stage has its own tests in test_encoder_cascade.py).
+PARAMS = {"n_features": 2**12, "slang": {"gblk": "goblok"}, "encoder": False}
 
 
 @pytest.fixture(scope="module")

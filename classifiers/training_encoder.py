@@ -1,0 +1,99 @@
+"""Train the encoder stage: one logistic regression per head on sentence embeddings, and the
+per-head combiners of the cascade (see ``classifiers.cascade``).
+
+The encoder heads are linear models on 384 dense dimensions: a few thousand rows per source fit
+them as well as all rows do, and embedding costs tens of milliseconds per text, so they train on
+at most ``encoder_rows_per_source`` fit rows of each source (label-stratified, deterministic).
+The combiners are fitted on the calibration rows (at most ``encoder_calibration_rows_per_source``
+per source) that the cascade routes to the encoder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from classifiers.cascade import route
+from classifiers.datasets import Example
+from classifiers.encoder import encoder_input
+
+HeadRows = Callable[[str], tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+def capped_rows(examples: Sequence[Example], candidates: np.ndarray, cap: int) -> np.ndarray:
+    """At most ``cap`` of ``candidates`` per source, label-stratified, chosen by text hash (stable
+    across folds and runs, so an embedding cache keeps hitting)."""
+    groups: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for i in candidates.tolist():
+        groups[(examples[i].source, examples[i].label)].append(i)
+    per_source: dict[str, int] = defaultdict(int)
+    for (src, _), rows in groups.items():
+        per_source[src] += len(rows)
+    keep: list[int] = []
+    for (src, _), rows in sorted(groups.items()):
+        total = per_source[src]
+        k = len(rows) if total <= cap else max(1, round(len(rows) * cap / total))
+        rows.sort(key=lambda i: hashlib.sha1(examples[i].text.encode("utf-8")).digest())
+        keep += rows[:k]
+    return np.asarray(sorted(keep), dtype=np.int64)
+
+
+class Embeddings:
+    """Embeds example rows on demand (each row once) through ``embedder``."""
+
+    def __init__(self, examples: Sequence[Example], parse: Callable[[str], Any],
+                 embedder: Callable[[list[str]], np.ndarray]):
+        self.examples, self.parse, self.embedder = examples, parse, embedder
+        self._rows: dict[int, np.ndarray] = {}
+
+    def __call__(self, idx: np.ndarray) -> np.ndarray:
+        need = [i for i in idx.tolist() if i not in self._rows]
+        if need:
+            texts = [encoder_input(self.parse(self.examples[i].text)[0]) for i in need]
+            self._rows.update(zip(need, self.embedder(texts)))
+        return np.stack([self._rows[i] for i in idx.tolist()]) if len(idx) else np.zeros((0, 384), np.float32)
+
+
+def fit_encoder_stage(examples: Sequence[Example], head_rows: HeadRows, heads: tuple[str, ...],
+                      fit_mask: np.ndarray, cal_mask: np.ndarray, z_ngram: np.ndarray, p_ngram: np.ndarray,
+                      emb: Embeddings, params: dict[str, Any], random_state: int,
+                      log: Callable[[str], None]) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """(encoder heads, combiners, info) for every head."""
+    bands = params["route_bands"]
+    enc_fit = np.zeros(len(examples), dtype=bool)
+    enc_fit[capped_rows(examples, np.flatnonzero(fit_mask), params["encoder_rows_per_source"])] = True
+    enc_cal = np.zeros(len(examples), dtype=bool)
+    enc_cal[capped_rows(examples, np.flatnonzero(cal_mask), params["encoder_calibration_rows_per_source"])] = True
+    routed = route(p_ngram, heads, bands)
+    enc_heads: dict[str, Any] = {}
+    combiners: dict[str, Any] = {}
+    info: dict[str, Any] = {"encoder_train_rows": int(enc_fit.sum()),
+                            "routed_calibration_share": round(float(routed[cal_mask].mean()), 4),
+                            "combiner_candidate_rows": int(enc_cal.sum())}
+    for j, head in enumerate(heads):
+        idx, y, w = head_rows(head)
+        sel = enc_fit[idx]
+        lr = LogisticRegression(C=params["encoder_C"], max_iter=3000, random_state=random_state,
+                                class_weight="balanced" if head == "identity_hate" else None)
+        lr.fit(emb(idx[sel]), y[sel], sample_weight=w[sel])
+        enc_heads[head] = lr
+        # Combiner on the routed calibration rows of this head (all its calibration rows if the
+        # band holds too few of either class).
+        cal = enc_cal[idx] & routed[idx]
+        if min(int(y[cal].sum()), int((1 - y[cal]).sum())) < 20:
+            cal = enc_cal[idx]
+        rows = idx[cal]
+        z_enc = lr.decision_function(emb(rows))
+        comb = LogisticRegression(C=100.0, max_iter=1000, random_state=random_state)
+        comb.fit(np.column_stack([z_ngram[rows, j], z_enc]), y[cal])
+        combiners[head] = comb
+        info[head] = {"encoder_train_rows": int(sel.sum()), "combiner_rows": int(cal.sum()),
+                      "combiner": [round(float(v), 4) for v in (*comb.coef_[0], comb.intercept_[0])]}
+        log(f"  encoder head {head}: {int(sel.sum())} rows; combiner on {int(cal.sum())} routed "
+            f"calibration rows, weights {info[head]['combiner']}")
+    return enc_heads, combiners, info
