@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from moderation import instances, privacy, processes, queue, webhooks
+from moderation.datarights import cli as datarights_cli
 from moderation.db import session_scope
 from moderation.extensions import get_engine, get_redis, get_settings
 from moderation.imports.commands import import_group
@@ -173,7 +174,7 @@ def serve(demo: bool, web_workers: int, concurrency: int) -> None:
 
 
 COMMANDS = [db_group, create_site, *moderator_commands.COMMANDS, import_group, models_group, rotate_keys, web, worker, beat,
-            serve, webhooks_cli.group]
+            serve, webhooks_cli.group, datarights_cli.group]
 
 
 @click.command("init-secrets")
