@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
-from moderation import cors
+from moderation import cors, privacy
 from moderation.blueprints.api import json_body
 from moderation.datarights import erase as erasure
 from moderation.datarights import export as exporting
@@ -43,8 +43,6 @@ def export_link(token: str) -> Response:
     author = session.get(Author, row.author_id)
     email = ""
     if author is not None and author.email_enc:
-        from moderation import privacy
-
         email = privacy.decrypt_email(settings, author.email_enc, privacy.author_aad(row.site_id, author.email_bidx))
     document = exporting.export_author(session, settings, row.site_id, author if email else None, email)
     session.add(PrivacyLogEntry(site_id=row.site_id, action="export", actor="guest",
@@ -74,8 +72,6 @@ def erase_link(token: str) -> Response:
     row = links.verify(session, settings, token, "erase")
     row.used_at = utcnow()
     author = session.get(Author, row.author_id)
-    from moderation import privacy
-
     tag = None
     if author is not None and author.email_enc:
         email = privacy.decrypt_email(settings, author.email_enc, privacy.author_aad(row.site_id, author.email_bidx))
