@@ -1,0 +1,132 @@
+"""After erasure no raw byte anywhere holds the email, its blind index or the name.
+
+Looked at: the SQLite file and its WAL (secure_delete zeroes freed pages, the erasure truncates
+the WAL), a pg_dump of PostgreSQL, every Redis key and value, every log record and every webhook
+body sent or stored afterwards.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from flask import Flask
+from sqlalchemy import select
+
+from moderation import privacy
+from moderation.db import session_scope
+from moderation.webhooks.models import WebhookMessage
+from tests.conftest import REDIS_URL, database_urls
+from tests.helpers.factories import decide_comment
+from tests.helpers.receiver import Receiver
+from tests.public_helpers import SITES, post
+from tests.webhooks.helpers import FAST, add_endpoint, inline
+
+pytestmark = pytest.mark.parametrize("database_url", database_urls(), indirect=True)
+EMAIL, NAME = "Siti.Rahasia@Example.com", "Sitirahasia Aminah"
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    server = Receiver().start()
+    yield server
+    server.close()
+
+
+def needles(app: Flask) -> dict[str, bytes]:
+    bidx = privacy.blind_index(app.extensions["settings"], EMAIL)
+    return {"email": EMAIL.lower().encode(), "email as typed": EMAIL.encode(), "blind index": bidx.encode(),
+            "blind index (bytes)": bytes.fromhex(bidx), "name": NAME.encode(), "name (utf-16)": NAME.encode("utf-16-le")}
+
+
+def database_bytes(app: Flask, database_url: str, tmp_path: Path) -> dict[str, bytes]:
+    if database_url.startswith("sqlite"):
+        # Read while the service's connections are open: closing the last one would checkpoint and
+        # delete the WAL and hide what a running service leaves in it.
+        path = Path(database_url.split("///", 1)[1])
+        with app.extensions["db_engine"].connect():
+            return {p.name: p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists()}
+    if shutil.which("pg_dump") is None:
+        pytest.skip("pg_dump is not installed")
+    url = database_url.replace("postgresql+psycopg://", "postgresql://")
+    dump = subprocess.run(["pg_dump", "--no-owner", url], capture_output=True, check=True, timeout=120).stdout
+    return {"pg_dump": dump}
+
+
+def redis_bytes(app: Flask) -> dict[str, bytes]:
+    client = redis.Redis.from_url(REDIS_URL)
+    found: dict[str, bytes] = {}
+    for key in client.scan_iter(count=1000):
+        kind = client.type(key).decode()
+        if kind == "string":
+            value: Any = client.get(key)
+        elif kind == "list":
+            value = client.lrange(key, 0, -1)
+        elif kind == "hash":
+            value = client.hgetall(key)
+        elif kind == "set":
+            value = sorted(client.smembers(key))
+        elif kind == "zset":
+            value = client.zrange(key, 0, -1)
+        else:
+            value = b""
+        found[key.decode(errors="replace")] = key + repr(value).encode()
+    return found
+
+
+def assert_clean(where: dict[str, bytes], app: Flask) -> None:
+    for source, data in where.items():
+        lowered = data.lower()
+        for what, needle in needles(app).items():
+            assert needle.lower() not in lowered if what.startswith(("email", "blind index (")) else needle not in data, \
+                f"{what} found in {source}"
+
+
+@pytest.mark.parametrize("mode", ["anonymise", "delete"])
+def test_no_trace_of_the_author_after_erasure(app_factory, tmp_path, receiver, caplog, mode: str,  # type: ignore[no-untyped-def]
+                                              database_url: str) -> None:
+    caplog.set_level(logging.DEBUG)
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    app = app_factory(sites=SITES, **{**FAST, "rate_limit_enabled": True, "flood_seconds": 0},
+                      privacy={"erasure_log_file": str(tmp_path / "erasures.jsonl")})
+    queue = inline(app)
+    add_endpoint(app, receiver.url, "comment.created,comment.published,comment.replied", site="news")
+    add_endpoint(app, receiver.url, "comment.published,comment.replied", site="news", author_contact=True)
+    client = app.test_client()
+    ids = []
+    for body in ("Rahasia pertama saya.", "Rahasia kedua saya, lebih panjang dari yang pertama."):
+        response = post(client, name=NAME, email=EMAIL, body=body, notify_replies=True)
+        assert response.status_code == 202, response.json
+        ids.append(response.json["id"])
+    for cid in ids:
+        decide_comment(app, cid, "published")
+    reply = post(client, name="Budi", email="budi@example.org", body="Balasan untuk Siti.", parent=ids[0])
+    assert reply.status_code == 202, reply.json
+    decide_comment(app, reply.json["id"], "published")
+    queue.run(app)
+    assert any(NAME.encode() in seen.body for seen in receiver.requests)  # the name did travel before
+    seen_before = len(receiver.requests)
+
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["privacy", "erase", "--site", "news", "--email", EMAIL, "--mode", mode])
+    assert result.exit_code == 0, result.output
+    # Life goes on: another comment is published afterwards, and webhooks are sent.
+    later = post(client, name="Budi", email="budi@example.org", body="Komentar sesudahnya.")
+    decide_comment(app, later.json["id"], "published")
+    queue.run(app)
+    with session_scope(app) as session:
+        stored = {f"message {m.id}": json.dumps(m.payload).encode() for m in session.scalars(select(WebhookMessage))}
+    sent_after = {f"webhook body {i}": seen.body for i, seen in enumerate(receiver.requests[seen_before:])}
+    assert sent_after, "webhooks were sent after the erasure"
+    logs = {"logs": "\n".join(f"{r.getMessage()} {r.args!r}" for r in caplog.records).encode(),
+            "cli output": result.output.encode()}
+    assert_clean({**stored, **sent_after, **logs, **redis_bytes(app)}, app)
+    assert_clean(database_bytes(app, database_url, tmp_path), app)
+    assert os.path.getsize(tmp_path / "erasures.jsonl") > 0
