@@ -200,7 +200,8 @@ def serve(demo: bool, web_workers: int, concurrency: int) -> None:
 
 
 COMMANDS = [db_group, create_site, *moderator_commands.COMMANDS, import_group, models_group, rotate_keys, web, worker, beat,
-            serve, webhooks_cli.group, datarights_cli.group]
+            serve, webhooks_cli.group, datarights_cli.group,
+            datarights_cli.retention_group]
 
 
 @click.command("init-secrets")

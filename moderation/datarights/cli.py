@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 
 import click
 from flask import current_app
@@ -71,3 +72,22 @@ def reapply_cmd() -> None:
         result = reapplying.reapply(session, get_settings())
     click.echo(f"{result.logged} erasures logged; {result.erased} authors erased again "
                f"({result.comments} comments)")
+
+
+@click.group("retention")
+def retention_group() -> None:
+    """The retention purge (beat runs it daily)."""
+
+
+@retention_group.command("purge")
+@click.option("--dry-run", is_flag=True, help="print what would be deleted or cleared, change nothing")
+@with_appcontext
+def purge_cmd(dry_run: bool) -> None:
+    """Clear raw data of old comments; delete old spam, delivery logs, resolved reports, export links."""
+    from moderation.services import retention
+
+    sessions = current_app.extensions["db_sessionmaker"]
+    result = retention.plan(sessions, get_settings()) if dry_run else retention.purge(sessions, get_settings())
+    verb = "would go" if dry_run else "done"
+    for name, value in asdict(result).items():
+        click.echo(f"{name}: {value} ({verb})")
