@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -189,3 +191,32 @@ def test_bad_arguments_are_named(app_factory, args: list[str], message: str) -> 
     seed(app)
     result = app.test_cli_runner().invoke(args=["privacy", *args])
     assert result.exit_code != 0 and message in result.output
+
+
+def test_reapply_erasures_after_restoring_a_backup(app_factory, tmp_path, database_url: str) -> None:  # type: ignore[no-untyped-def]
+    """A backup from before the erasure is restored: the log outside the database erases the author again."""
+    log_file = tmp_path / "erasures.jsonl"
+    app = app_factory(privacy={"erasure_log_file": str(log_file)})
+    ids = seed(app)
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the backup here is a copy of the SQLite file")
+    path = Path(database_url.split("///", 1)[1])
+    with app.extensions["db_engine"].connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    backup = tmp_path / "backup.sqlite"
+    shutil.copyfile(path, backup)
+    cli(app, "erase", "--site", SITE, "--email", "siti@example.com", "--mode", "delete")
+    app.extensions["db_engine"].dispose()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(backup, path)  # the restore: Siti is back, and the database's own log is gone
+    restored = app_factory(privacy={"erasure_log_file": str(log_file)})
+    assert len(export(restored, "siti@example.com")["comments"]) == 3
+    result = cli(restored, "reapply-erasures")
+    assert "1 erasures logged; 1 authors erased again (3 comments)" in result.output
+    assert export(restored, "siti@example.com")["comments"] == []
+    after = rows(restored)
+    assert ids["siti2"] not in after and after[ids["siti1"]].body == "[komentar dihapus]"
+    assert after[ids["siti_other"]].name == "Siti Aminah"  # the other site's author was not erased
+    again = cli(restored, "reapply-erasures")
+    assert "1 erasures logged; 0 authors erased again" in again.output

@@ -124,12 +124,41 @@ def test_erasure_by_link_in_both_modes_works_once(app_factory, receivers, tmp_pa
     assert ask(app, queue, receivers[0], "erase") is None  # the email is no longer known
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"site": SITE, "email": "x", "kind": "export"}, "email"),
-    ({"site": SITE, "email": EMAIL, "kind": "burn"}, "kind"),
-    ({"site": "nope", "email": EMAIL, "kind": "export"}, "site"),
+@pytest.mark.parametrize(("body", "field", "status"), [
+    ({"site": SITE, "email": "x", "kind": "export"}, "email", 422),
+    ({"site": SITE, "email": "a b@example.com", "kind": "export"}, "email", 422),
+    ({"site": SITE, "email": EMAIL, "kind": "burn"}, "kind", 422),
+    ({"site": "nope", "email": EMAIL, "kind": "export"}, "site", 404),
 ])
-def test_bad_requests_name_the_field(app_factory, body: dict[str, str], field: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_requests_name_the_field(app_factory, body: dict[str, str], field: str, status: int) -> None:  # type: ignore[no-untyped-def]
     app = app_factory(sites={SITE: {"origins": ["https://news.example"]}})
     response = app.test_client().post("/api/v1/privacy/requests", json=body)
-    assert response.status_code == 422 and field in response.json["fields"]
+    assert response.status_code == status and field in response.json["fields"]
+
+
+def test_the_service_mails_the_link_itself_when_smtp_is_set(app_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from aiosmtpd.controller import Controller
+
+    from tests.helpers.procs import free_port
+    from tests.webhooks.test_mail import Inbox
+
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        app = app_factory(**FAST, public_url="https://comments.example",
+                          notifications={"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_security": "none"})
+        queue = inline(app)
+        make_comment(app, "Komentar Siti.", email=EMAIL, name="Siti Aminah", site_id=SITE)
+        client = app.test_client()
+        response = client.post("/api/v1/privacy/requests", json={"site": SITE, "email": EMAIL, "kind": "export"})
+        assert response.status_code == 202
+        queue.run(app)
+    finally:
+        controller.stop()
+    assert [m["To"] for m in inbox.messages] == [EMAIL]
+    text = inbox.messages[0].get_content()
+    assert inbox.messages[0]["Subject"] == "Data komentar Anda"
+    link = next(word for word in text.split() if word.startswith("https://comments.example/api/v1/privacy/export/"))
+    exported = client.get(link.removeprefix("https://comments.example"))
+    assert exported.status_code == 200 and exported.json["comments"][0]["body"] == "Komentar Siti."

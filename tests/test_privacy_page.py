@@ -55,4 +55,4 @@ def test_privacy_page_form_answers_the_same_for_known_and_unknown_addresses(app_
 
 def test_unknown_site_is_named(app_factory) -> None:  # type: ignore[no-untyped-def]
     response = app_factory().test_client().get("/privacy", query_string={"site": "nope"})
-    assert response.status_code == 422 and "site" in response.json["fields"]
+    assert response.status_code == 404 and "site" in response.json["fields"]

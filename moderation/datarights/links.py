@@ -1,9 +1,10 @@
-"""Guest requests: a signed, expiring link for export or erasure, told to author_contact endpoints only.
+"""Guest requests: a signed, expiring link for export or erasure, to author_contact endpoints and by mail.
 
 The link is `<request id>.<expiry, unix seconds>.<HMAC>`: the HMAC (secret_key) binds the id, the
 kind and the expiry, so a changed character or a later expiry fails; the row must still exist (the
 purge and an erasure delete it) and an erasure link works once. The link and the email are added
-to the webhook body in the delivery worker, for author_contact endpoints only, and never stored.
+to the webhook body in the delivery worker, for author_contact endpoints only, and never stored; with
+notifications.smtp_host set the service also mails the link itself (moderation.datarights.mail).
 """
 from __future__ import annotations
 
@@ -91,7 +92,8 @@ def request_link(session: Session, settings: Settings, site_id: str, email: str,
     now = now or utcnow()
     event_type = EVENTS[kind]
     endpoints = _author_contact_endpoints(session, site_id, event_type)
-    if author is None or not endpoints:
+    own_mail = bool(settings.notifications.smtp_host)
+    if author is None or not author.email_enc or not (endpoints or own_mail):
         return 0
     row = PrivacyRequest(site_id=site_id, author_id=author.id, kind=kind, created_at=now,
                          expires_at=(now + timedelta(hours=settings.privacy.link_ttl_hours)).replace(microsecond=0))
@@ -105,6 +107,9 @@ def request_link(session: Session, settings: Settings, site_id: str, email: str,
     session.flush()
     deliveries = [WebhookDelivery(message_id=message.id, endpoint_id=e, next_attempt_at=now, created_at=now)
                   for e in endpoints]
+    if own_mail:  # the service mails the link itself too
+        deliveries.append(WebhookDelivery(message_id=message.id, recipient_author_id=author.id, next_attempt_at=now,
+                                          created_at=now))
     session.add_all(deliveries)
     session.flush()
     for delivery in deliveries:

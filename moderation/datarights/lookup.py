@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation import privacy
-from moderation.errors import ValidationFailed
+from moderation.errors import NotFound, ValidationFailed
 from moderation.models import Author, Site
 from moderation.settings import Settings
 
@@ -22,11 +22,10 @@ def check_email(email: str) -> str:
 
 
 def check_site(session: Session, site_id: str) -> Site:
-    """The site, or a 422 naming the field."""
+    """The site, or a 404 naming the field."""
     site = session.get(Site, site_id) if site_id else None
     if site is None:
-        raise ValidationFailed("No such site.", {"site": "unknown site"}, key="unknown_site",
-                               codes={"site": "unknown"})
+        raise NotFound("No such site.", {"site": "unknown site"}, key="site_unknown")
     return site
 
 

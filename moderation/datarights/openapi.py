@@ -32,7 +32,8 @@ def document() -> dict[str, Any]:
                        "endpoints, which mail it. The answer is the same whether or not the email commented.",
             "requestBody": _body(s.PrivacyRequestIn),
             "responses": {"202": _ok(s.PrivacyRequestAccepted, "Accepted."),
-                          **_errors({"400": "Malformed JSON.", "413": "Request too large.", "415": "Not JSON.",
+                          **_errors({"400": "Malformed JSON.", "404": "No such site.", "413": "Request too large.",
+                                     "415": "Not JSON.",
                                      "422": "Invalid fields (site, email, kind), with per-field reasons.",
                                      "429": "Rate limited (see Retry-After)."}, auth=False)}}},
         f"{BASE}/export/{{token}}": {"get": {

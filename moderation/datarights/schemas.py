@@ -12,7 +12,7 @@ class PrivacyRequestIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     site: str = Field(min_length=1, max_length=64)
-    email: str = Field(min_length=3, max_length=254)
+    email: str = Field(min_length=3, max_length=254, pattern=r"^[^\s@]+@[^\s@]+$")
     kind: Literal["export", "erase"]
 
 

@@ -158,7 +158,12 @@ def attempt(session: Session, settings: Settings, delivery_id: int, transport: T
         headers = signing.headers(keys, claimed.msg_id, sender.utc_timestamp(), body)
         result = transport.post(endpoint.url, body, headers, settings)
     else:
-        prepared = mail.prepare(session, settings, claimed.recipient_author_id, claimed.payload)
+        if claimed.event_type.startswith("privacy."):
+            from moderation.datarights import mail as privacy_mail
+
+            prepared = privacy_mail.prepare(session, settings, claimed.recipient_author_id, claimed.payload)
+        else:
+            prepared = mail.prepare(session, settings, claimed.recipient_author_id, claimed.payload)
         session.rollback()  # nothing is held open while the mail server answers
         result = transport.send_mail(settings, prepared)
     final = final or result.status == 410 or result.permanent
