@@ -1,8 +1,9 @@
 """After erasure no raw byte anywhere holds the email, its blind index or the name.
 
 Looked at: the SQLite file and its WAL (secure_delete zeroes freed pages, the erasure truncates
-the WAL), a pg_dump of PostgreSQL, every Redis key and value, every log record and every webhook
-body sent or stored afterwards.
+the WAL), a pg_dump of PostgreSQL, every Redis key and value, every log record, every webhook body
+stored or sent afterwards and every mail sent afterwards (a reply mail naming the author was still
+waiting when she was erased).
 """
 from __future__ import annotations
 
@@ -17,17 +18,20 @@ from typing import Any
 
 import pytest
 import redis
+from aiosmtpd.controller import Controller
 from flask import Flask
 from sqlalchemy import select
 
 from moderation import privacy
 from moderation.db import session_scope
-from moderation.webhooks.models import WebhookMessage
+from moderation.webhooks.models import WebhookDelivery, WebhookMessage
 from tests.conftest import REDIS_URL, database_urls
 from tests.helpers.factories import decide_comment
+from tests.helpers.procs import free_port
 from tests.helpers.receiver import Receiver
 from tests.public_helpers import SITES, post
 from tests.webhooks.helpers import FAST, add_endpoint, inline
+from tests.webhooks.test_mail import Inbox
 
 pytestmark = pytest.mark.parametrize("database_url", database_urls(), indirect=True)
 EMAIL, NAME = "Siti.Rahasia@Example.com", "Sitirahasia Aminah"
@@ -38,6 +42,15 @@ def receiver() -> Iterator[Receiver]:
     server = Receiver().start()
     yield server
     server.close()
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, port
+    controller.stop()
 
 
 def needles(app: Flask) -> dict[str, bytes]:
@@ -90,12 +103,15 @@ def assert_clean(where: dict[str, bytes], app: Flask) -> None:
 
 
 @pytest.mark.parametrize("mode", ["anonymise", "delete"])
-def test_no_trace_of_the_author_after_erasure(app_factory, tmp_path, receiver, caplog, mode: str,  # type: ignore[no-untyped-def]
+def test_no_trace_of_the_author_after_erasure(app_factory, tmp_path, receiver, smtp, caplog, mode: str,  # type: ignore[no-untyped-def]
                                               database_url: str) -> None:
     caplog.set_level(logging.DEBUG)
     redis.Redis.from_url(REDIS_URL).flushdb()
-    app = app_factory(sites=SITES, **{**FAST, "rate_limit_enabled": True, "flood_seconds": 0},
-                      privacy={"erasure_log_file": str(tmp_path / "erasures.jsonl")})
+    inbox, port = smtp
+    app = app_factory(sites=SITES, **{**FAST, "rate_limit_enabled": True, "flood_seconds": 0,
+                                       "rate_limit_comments": "100 per minute"},
+                      privacy={"erasure_log_file": str(tmp_path / "erasures.jsonl")},
+                      notifications={"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_security": "none"})
     queue = inline(app)
     add_endpoint(app, receiver.url, "comment.created,comment.published,comment.replied", site="news")
     add_endpoint(app, receiver.url, "comment.published,comment.replied", site="news", author_contact=True)
@@ -112,7 +128,18 @@ def test_no_trace_of_the_author_after_erasure(app_factory, tmp_path, receiver, c
     decide_comment(app, reply.json["id"], "published")
     queue.run(app)
     assert any(NAME.encode() in seen.body for seen in receiver.requests)  # the name did travel before
-    seen_before = len(receiver.requests)
+    # Siti answers Budi, who asked for reply mail: the webhooks and the mail naming her are still
+    # waiting to be sent when she is erased.
+    budi = post(client, name="Budi", email="budi@example.org", body="Pendapat Budi.", notify_replies=True)
+    decide_comment(app, budi.json["id"], "published")
+    queue.run(app)
+    seen_before, mails_before = len(receiver.requests), len(inbox.messages)
+    answer = post(client, name=NAME, email=EMAIL, body="Jawaban Siti untuk Budi.", parent=budi.json["id"])
+    decide_comment(app, answer.json["id"], "published")
+    with session_scope(app) as session:
+        waiting = session.scalars(select(WebhookDelivery.id).where(WebhookDelivery.recipient_author_id.is_not(None),
+                                                                   WebhookDelivery.status == "pending")).all()
+    assert waiting, "a reply mail to Budi naming Siti is waiting"
 
     runner = app.test_cli_runner()
     result = runner.invoke(args=["privacy", "erase", "--site", "news", "--email", EMAIL, "--mode", mode])
@@ -124,8 +151,12 @@ def test_no_trace_of_the_author_after_erasure(app_factory, tmp_path, receiver, c
     with session_scope(app) as session:
         stored = {f"message {m.id}": json.dumps(m.payload).encode() for m in session.scalars(select(WebhookMessage))}
     sent_after = {f"webhook body {i}": seen.body for i, seen in enumerate(receiver.requests[seen_before:])}
+    sent_after |= {f"mail {i}": m.as_bytes() for i, m in enumerate(inbox.messages[mails_before:])}
     assert sent_after, "webhooks were sent after the erasure"
-    logs = {"logs": "\n".join(f"{r.getMessage()} {r.args!r}" for r in caplog.records).encode(),
+    assert len(inbox.messages) == mails_before, "the waiting reply mail naming her was never sent"
+    # The test's own SMTP server (aiosmtpd, logger mail.log) logs what it received; it is not the service.
+    records = [r for r in caplog.records if not r.name.startswith("mail.log")]
+    logs = {"logs": "\n".join(f"{r.getMessage()} {r.args!r}" for r in records).encode(),
             "cli output": result.output.encode()}
     assert_clean({**stored, **sent_after, **logs, **redis_bytes(app)}, app)
     assert_clean(database_bytes(app, database_url, tmp_path), app)
