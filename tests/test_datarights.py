@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -193,23 +194,45 @@ def test_bad_arguments_are_named(app_factory, args: list[str], message: str) -> 
     assert result.exit_code != 0 and message in result.output
 
 
+def backup(app: Flask, database_url: str, tmp_path: Path) -> Path:
+    """A copy of the database as it is now: the SQLite file, or a pg_dump."""
+    if database_url.startswith("sqlite"):
+        with app.extensions["db_engine"].connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        target = tmp_path / "backup.sqlite"
+        shutil.copyfile(database_url.split("///", 1)[1], target)
+        return target
+    if shutil.which("pg_dump") is None:
+        pytest.skip("pg_dump is not installed")
+    target = tmp_path / "backup.sql"
+    url = database_url.replace("postgresql+psycopg://", "postgresql://")
+    target.write_bytes(subprocess.run(["pg_dump", "--no-owner", url], capture_output=True, check=True).stdout)
+    return target
+
+
+def restore(app: Flask, database_url: str, copy: Path) -> None:
+    """Put the copy back in place of the current database."""
+    app.extensions["db_engine"].dispose()
+    if database_url.startswith("sqlite"):
+        path = Path(database_url.split("///", 1)[1])
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(copy, path)
+        return
+    url = database_url.replace("postgresql+psycopg://", "postgresql://")
+    subprocess.run(["psql", "-q", url, "-c", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"], check=True,
+                   capture_output=True)
+    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", url, "-f", str(copy)], check=True, capture_output=True)
+
+
 def test_reapply_erasures_after_restoring_a_backup(app_factory, tmp_path, database_url: str) -> None:  # type: ignore[no-untyped-def]
     """A backup from before the erasure is restored: the log outside the database erases the author again."""
     log_file = tmp_path / "erasures.jsonl"
     app = app_factory(privacy={"erasure_log_file": str(log_file)})
     ids = seed(app)
-    if not database_url.startswith("sqlite"):
-        pytest.skip("the backup here is a copy of the SQLite file")
-    path = Path(database_url.split("///", 1)[1])
-    with app.extensions["db_engine"].connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    backup = tmp_path / "backup.sqlite"
-    shutil.copyfile(path, backup)
+    copy = backup(app, database_url, tmp_path)
     cli(app, "erase", "--site", SITE, "--email", "siti@example.com", "--mode", "delete")
-    app.extensions["db_engine"].dispose()
-    for suffix in ("-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    shutil.copyfile(backup, path)  # the restore: Siti is back, and the database's own log is gone
+    restore(app, database_url, copy)  # Siti is back, and the database's own log of the erasure is gone
     restored = app_factory(privacy={"erasure_log_file": str(log_file)})
     assert len(export(restored, "siti@example.com")["comments"]) == 3
     result = cli(restored, "reapply-erasures")
