@@ -21,6 +21,7 @@ from moderation.models import Author, Site
 from tests.conftest import REDIS_URL, TEST_SECRETS, database_urls
 from tests.helpers.factories import make_comment
 from tests.helpers.procs import REPO, wait_for, write_config
+from tests.public_helpers import SITES, post
 
 pytestmark = pytest.mark.parametrize("database_url", database_urls(), indirect=True)
 K2_ACTIVE = {**TEST_SECRETS, "active_email_key": "k2"}
@@ -60,9 +61,9 @@ def cursor(app: Flask) -> int:
         return state.cursor if state is not None else 0
 
 
-def start(tmp_path: Path, database_url: str, pause: float) -> subprocess.Popen[bytes]:
+def start(tmp_path: Path, database_url: str, pause: float, secrets: dict[str, Any] = K2_ACTIVE) -> subprocess.Popen[bytes]:
     config = write_config(tmp_path / "rotate.toml", {
-        "env": "testing", "database_url": database_url, "redis_url": REDIS_URL, "secrets": K2_ACTIVE,
+        "env": "testing", "database_url": database_url, "redis_url": REDIS_URL, "secrets": secrets,
         "instance_path": str(tmp_path / "instance"), "privacy": {"rotation_batch": 50}})
     env = {k: v for k, v in os.environ.items() if not k.startswith("MODERATION_")}
     env.update(MODERATION_CONFIG=str(config), ROTATE_PAUSE=str(pause), PYTHONPATH=str(REPO))
@@ -70,19 +71,38 @@ def start(tmp_path: Path, database_url: str, pause: float) -> subprocess.Popen[b
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-@pytest.mark.parametrize("how", ["SIGKILL", "SIGINT"])
+def _key(seed: int) -> str:
+    return base64.urlsafe_b64encode(bytes([seed]) * 32).decode()
+
+
+NEW_BIDX = _key(10)
+REINDEX = {**K2_ACTIVE, "blind_index_key": NEW_BIDX, "previous_blind_index_key": TEST_SECRETS["blind_index_key"]}
+
+
+def found(app: Flask, email: str) -> int:
+    with session_scope(app) as session:
+        return len(exporting.export(session, app.extensions["settings"], "news", email)["comments"])
+
+
+@pytest.mark.parametrize(("how", "reindex"), [("SIGKILL", False), ("SIGINT", False), ("SIGKILL", True)])
 def test_rotation_interrupted_half_way_resumes_and_loses_nothing(app_factory, tmp_path: Path, database_url: str,  # type: ignore[no-untyped-def]
-                                                                  how: str) -> None:
+                                                                  how: str, reindex: bool) -> None:
     old = app_factory()
     emails = [f"pembaca{i}@example.com" for i in range(AUTHORS)]
     add_authors(old, emails)
-    service = app_factory(secrets=K2_ACTIVE)  # the service already writes under k2 while the rotation runs
-    proc = start(tmp_path, database_url, pause=0.1)
+    make_comment(old, "Komentar pertama.", email=emails[0], site_id="news")
+    make_comment(old, "Komentar terakhir.", email=emails[-1], site_id="news")
+    secrets = REINDEX if reindex else K2_ACTIVE
+    # The service runs with the new keys while the rotation does its work, and keeps taking comments.
+    service = app_factory(secrets=secrets, sites=SITES, flood_seconds=0)
+    client = service.test_client()
+    proc = start(tmp_path, database_url, 0.1, secrets)
     try:
         wait_for(lambda: cursor(service) >= 300, 60, 0.02, "the rotation to pass author 300")
-        new_emails = [f"baru{i}@example.com" for i in range(5)]
-        for email in new_emails:  # comments keep coming in during the rotation
-            make_comment(service, email=email, site_id="news")
+        new_emails = [f"baru{i}@example.com" for i in range(5)] + [emails[1]]  # new authors and a known one
+        for i, email in enumerate(new_emails):
+            response = post(client, email=email, body=f"Komentar baru nomor {i} selama rotasi.")
+            assert response.status_code == 202, response.json
         os.killpg(proc.pid, getattr(signal, how))
         output = proc.communicate(timeout=30)[0].decode()
     finally:
@@ -96,26 +116,31 @@ def test_rotation_interrupted_half_way_resumes_and_loses_nothing(app_factory, tm
     stopped_at = cursor(service)
     assert 300 <= stopped_at < AUTHORS, "stopped half way"
     assert key_ids(service) == {"k1", "k2"}
-    assert decrypted(service) == sorted(emails + new_emails)
+    everyone = sorted(set(emails + new_emails))
+    assert decrypted(service) == everyone  # the known author got no second row
+    # Half way, authors under the old index and under the new one are both found.
+    assert (found(service, emails[0]), found(service, emails[-1]), found(service, emails[1])) == (1, 1, 1)
 
-    resumed = start(tmp_path, database_url, pause=0)
+    resumed = start(tmp_path, database_url, 0, secrets)
     output = resumed.communicate(timeout=120)[0].decode()
     assert resumed.returncode == 0, output
     assert f"resumed after author {stopped_at}" in output
-    only_k2 = app_factory(secrets=K2_ONLY)
-    assert key_ids(only_k2) == {"k2"}
-    assert decrypted(only_k2) == sorted(emails + new_emails)  # none lost, none double-encrypted
+    after = {**K2_ONLY, "blind_index_key": NEW_BIDX} if reindex else K2_ONLY
+    done = app_factory(secrets=after)  # the old email key (and blind-index key) dropped
+    assert key_ids(done) == {"k2"}
+    assert decrypted(done) == everyone  # none lost, none double-encrypted
+    if reindex:
+        with session_scope(done) as session:
+            stored = set(session.scalars(select(Author.email_bidx)))
+        assert stored == {privacy.blind_index(done.extensions["settings"], e) for e in everyone}
+    assert (found(done, emails[0]), found(done, emails[-1]), found(done, emails[1])) == (1, 1, 1)
     assert "pembaca" not in output
-
-
-def _key(seed: int) -> str:
-    return base64.urlsafe_b64encode(bytes([seed]) * 32).decode()
 
 
 def test_blind_index_rotation_reads_both_indexes_until_done(app_factory) -> None:  # type: ignore[no-untyped-def]
     old = app_factory()
     first = make_comment(old, "Komentar lama.", email="siti@example.com", site_id="news")
-    new_key = _key(10)
+    new_key = NEW_BIDX
     during = app_factory(secrets={**TEST_SECRETS, "blind_index_key": new_key,
                                   "previous_blind_index_key": TEST_SECRETS["blind_index_key"]})
     settings: Any = during.extensions["settings"]
