@@ -106,7 +106,6 @@ def assert_clean(where: dict[str, bytes], app: Flask) -> None:
 def test_no_trace_of_the_author_after_erasure(app_factory, tmp_path, receiver, smtp, caplog, mode: str,  # type: ignore[no-untyped-def]
                                               database_url: str) -> None:
     caplog.set_level(logging.DEBUG)
-    redis.Redis.from_url(REDIS_URL).flushdb()
     inbox, port = smtp
     app = app_factory(sites=SITES, **{**FAST, "rate_limit_enabled": True, "flood_seconds": 0,
                                        "rate_limit_comments": "100 per minute"},
