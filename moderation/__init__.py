@@ -69,8 +69,10 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     """Attach the public blueprints, then wrap the comment endpoints with their rate limits."""
     from moderation import moderator, ratelimit
     from moderation.blueprints import api, demo, widget, wordpress
+    from moderation.datarights import page as privacy_page
+    from moderation.datarights import views as privacy_views
 
-    for module in (api, wordpress, demo, widget):
+    for module in (api, wordpress, demo, widget, privacy_views, privacy_page):
         app.register_blueprint(module.bp)
     ratelimit.init_app(app, settings)
     moderator.init_app(app, settings)

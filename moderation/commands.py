@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from moderation import instances, privacy, processes, queue, webhooks
+from moderation.datarights import cli as datarights_cli
 from moderation.db import session_scope
 from moderation.extensions import get_engine, get_redis, get_settings
 from moderation.imports.commands import import_group
@@ -60,17 +61,43 @@ def _instance(settings: Settings) -> Path:
 
 
 @click.command("rotate-keys")
+@click.option("--batch", "batch_size", type=click.IntRange(1, 100_000), default=None,
+              help="authors per committed batch (default: privacy.rotation_batch)")
 @with_appcontext
-def rotate_keys() -> None:
-    """Re-encrypt every stored author email under active_email_key (then old keys may be dropped)."""
+def rotate_keys(batch_size: int | None) -> None:
+    """Re-encrypt (and re-index, while previous_blind_index_key is set) every author in resumable batches.
+
+    Interrupted (Ctrl-C, SIGKILL, a crash)? Run it again: it resumes after the last committed batch.
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from moderation.datarights import rotation
+
     settings = _settings()
+    console = Console(stderr=True)
+    bar = Progress(TextColumn("rotating keys"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                   console=console, disable=not console.is_terminal)
+    task = bar.add_task("authors", total=None)
     try:
+        with bar:
+            result = rotation.rotate(current_app.extensions["db_sessionmaker"], settings,
+                                     lambda done, total: bar.update(task, completed=done, total=total), batch_size)
         with session_scope(current_app) as session:
-            changed = privacy.rotate(session, settings)
             secrets = webhook_endpoints.rotate_stored_secrets(session, settings)
     except privacy.EmailDecryptError as exc:
         raise click.ClickException(f"{exc}; keep every old key in email_keys until rotation succeeds") from exc
-    click.echo(f"re-encrypted {changed} author emails under key {settings.secrets.active_email_key!r}")
+    except KeyboardInterrupt:
+        click.echo("interrupted; run `moderation rotate-keys` again to resume after the last committed batch",
+                   err=True)
+        sys.exit(130)
+    if result.resumed_from:
+        click.echo(f"resumed after author {result.resumed_from}")
+    click.echo(f"re-encrypted {result.changed} author emails under key {settings.secrets.active_email_key!r}")
+    if settings.secrets.previous_blind_index_key:
+        click.echo(f"re-indexed {result.reindexed} authors under the new blind-index key"
+                   + (f"; {result.conflicts} left: the same email has a newer author row" if result.conflicts else "")
+                   + "; remove previous_blind_index_key now")
     if secrets:
         click.echo(f"re-encrypted {secrets} webhook secrets")
 
@@ -173,7 +200,8 @@ def serve(demo: bool, web_workers: int, concurrency: int) -> None:
 
 
 COMMANDS = [db_group, create_site, *moderator_commands.COMMANDS, import_group, models_group, rotate_keys, web, worker, beat,
-            serve, webhooks_cli.group]
+            serve, webhooks_cli.group, datarights_cli.group,
+            datarights_cli.retention_group]
 
 
 @click.command("init-secrets")

@@ -244,10 +244,11 @@ def document() -> dict[str, Any]:
 
 def merge_moderation(doc: dict[str, Any]) -> dict[str, Any]:
     """Add the moderation API's and the model registry's paths and schemas."""
+    from moderation.datarights.openapi import document as privacy_document
     from moderation.moderator.openapi import document as moderation_document
     from moderation.registry.openapi import document as registry_document
 
-    for extra in (moderation_document(), registry_document()):
+    for extra in (moderation_document(), registry_document(), privacy_document()):
         clash = set(extra["components"]["schemas"]) & set(doc["components"]["schemas"])
         assert not clash, f"schema names used twice: {clash}"
         doc["paths"].update(extra["paths"])

@@ -99,6 +99,38 @@ def blind_index(settings: Settings, email: str) -> str:
     return hmac.new(_bidx_key(settings), normalize_email(email).encode(), hashlib.sha256).hexdigest()
 
 
+def blind_indexes(settings: Settings, email: str) -> list[str]:
+    """The index under the current key, then (during a blind-index rotation) under the previous one."""
+    found = [blind_index(settings, email)]
+    previous = settings.secrets.previous_blind_index_key
+    if previous:
+        found.append(hmac.new(previous.encode(), normalize_email(email).encode(), hashlib.sha256).hexdigest())
+    return found
+
+
+def bidx_key_id(settings: Settings) -> str:
+    """A short public fingerprint of the blind-index key (names it in the rotation cursor)."""
+    return hmac.new(_bidx_key(settings), b"key-id", hashlib.sha256).hexdigest()[:12]
+
+
+def erasure_tag(key: str, site_id: str, email: str) -> str:
+    """The keyed tag an erasure leaves behind: not the blind index, useless without the key."""
+    return hmac.new(key.encode(), b"erased|" + site_id.encode() + b"|" + normalize_email(email).encode(),
+                    hashlib.sha256).hexdigest()
+
+
+def lookup_bidx(session: Session, settings: Settings, site_id: str, email: str) -> str:
+    """The index to store or look up: the old one only while an unrotated author still carries it."""
+    from moderation.models import Author
+
+    indexes = blind_indexes(settings, email)
+    if len(indexes) == 1:
+        return indexes[0]
+    stored = set(session.scalars(select(Author.email_bidx).where(Author.site_id == site_id,
+                                                                 Author.email_bidx.in_(indexes))))
+    return indexes[1] if indexes[1] in stored and indexes[0] not in stored else indexes[0]
+
+
 def avatar_seed(settings: Settings, bidx: str) -> str:
     """A public avatar seed derived from the blind index with its own label (unlinkable to it)."""
     return hmac.new(_bidx_key(settings), b"avatar-seed|" + bidx.encode(), hashlib.sha256).hexdigest()[:16]

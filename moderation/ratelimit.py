@@ -16,7 +16,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from moderation.settings import Settings
 
 # Endpoints that accept new comments; both count against the same per-IP and per-site budgets.
-COMMENT_ENDPOINTS = ("api.create_comment", "wordpress.post_comment")
+COMMENT_ENDPOINTS = ("api.create_comment", "wordpress.post_comment", "privacy.request_link",
+                     "privacy_page.privacy_request")
 
 
 def client_ip() -> str:

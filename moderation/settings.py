@@ -55,6 +55,9 @@ class PolicySettings(_Strict):
     thread_depth: int = Field(3, ge=1, le=10, description="replies nest this deep; deeper ones are shown flat")
     comment_order: Literal["oldest", "newest"] = "oldest"
     comments_per_page: int = Field(50, ge=1, le=200, description="top-level comments per page")
+    # Erasure on request (moderation.datarights): keep the text without the person, or remove it.
+    erase_mode: Literal["anonymise", "delete"] = "anonymise"
+    erased_label_text: bool = Field(True, description="delete mode: keep the text of labelled comments for training")
 
     @field_validator("banned_ip_ranges")
     @classmethod
@@ -106,6 +109,16 @@ class LearningSettings(_Strict):
     train_time_limit: int = Field(4 * 3600, ge=60)
 
 
+class PrivacySettings(_Strict):
+    """Export and erasure on request, key rotation batches, and how long privacy-related rows live."""
+
+    link_ttl_hours: float = Field(24.0, gt=0, le=24 * 30, description="export and erasure links expire after this")
+    request_retention_days: int = Field(7, ge=1, description="export/erasure requests (their links) are deleted after")
+    report_retention_days: int = Field(180, ge=1, description="resolved reader reports are deleted after")
+    erasure_log_file: str = Field("", description="erased-index log outside the database ('' = instance/erasures.jsonl)")
+    rotation_batch: int = Field(500, ge=1, le=100_000, description="authors re-encrypted per transaction")
+
+
 class SecretSettings(_Strict):
     """Keys; never committed. Development keys are generated under instance/."""
 
@@ -113,6 +126,8 @@ class SecretSettings(_Strict):
     email_keys: dict[str, str] = {}
     active_email_key: str = ""
     blind_index_key: str = ""
+    # Set while the blind-index key is rotated: lookups read both indexes until rotate-keys is done.
+    previous_blind_index_key: str = ""
     smtp_password: str = ""
 
 
@@ -175,6 +190,7 @@ class Settings(_Strict):
     policy: PolicySettings = PolicySettings()
     moderator: ModeratorSettings = ModeratorSettings()
     learning: LearningSettings = LearningSettings()
+    privacy: PrivacySettings = PrivacySettings()
     sites: dict[str, SiteSettings] = {}
     secrets: SecretSettings = SecretSettings()
 

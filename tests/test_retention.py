@@ -125,8 +125,8 @@ def test_purge_task_and_daily_schedule(app: Flask) -> None:
     comment_id = decided(app, "spam lama", "spam")
     age(app, comment_id, 31)
     with app.app_context():
-        assert tasks.purge_retention.apply().get() == {"scrubbed": 1, "deleted": 1}
-        assert tasks.purge_retention.apply().get() == {"scrubbed": 0, "deleted": 0}
+        assert tasks.purge_retention.apply().get() == {"scrubbed": 1, "deleted": 1, "webhook_messages": 0, "reports": 0, "privacy_requests": 0}
+        assert tasks.purge_retention.apply().get() == {"scrubbed": 0, "deleted": 0, "webhook_messages": 0, "reports": 0, "privacy_requests": 0}
     conf = app.extensions["celery"].conf
     entry = conf.beat_schedule["purge-retention"]
     assert entry["task"] == queue.RETENTION_TASK == tasks.purge_retention.name

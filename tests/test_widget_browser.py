@@ -144,6 +144,9 @@ def test_indonesian_form_two_requests_pending_then_published(env: Env) -> None:
     root = page.locator("#comments")
     assert root.locator("h3").inner_text().startswith("Tinggalkan Balasan")
     assert "Alamat email Anda tidak akan dipublikasikan. Ruas yang wajib ditandai *" in root.inner_text()
+    privacy = root.locator("a.mc-privacy")
+    assert privacy.inner_text() == "Privasi dan data Anda"
+    assert privacy.get_attribute("href").startswith(env.service + "/privacy?site=")
     assert root.locator("h2").inner_text() == "Belum ada komentar"
     assert [u.split("?")[0].removeprefix(env.service) for u in requests] == ["/static/embed.js", "/api/v1/comments"]
     _fill(page, "Semoga harga tetap stabil sampai Lebaran, terima kasih atas beritanya.")

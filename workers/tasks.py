@@ -3,6 +3,7 @@ moderation.services, so it is testable without a broker."""
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 from typing import Any
 
 from celery import Task, shared_task
@@ -81,7 +82,7 @@ def sweep_outbox() -> dict[str, int | bool]:
 def purge_retention() -> dict[str, int]:
     """Clear raw request data of old comments and delete old spam (beat runs this daily)."""
     result = retention.purge(get_sessionmaker(), get_settings())
-    return {"scrubbed": result.scrubbed, "deleted": result.deleted}
+    return asdict(result)
 
 
 @shared_task(name=queue.LEARN_TASK, ignore_result=True, acks_late=False)

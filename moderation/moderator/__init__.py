@@ -23,6 +23,7 @@ def select_locale() -> str:
 
 def init_app(app: Flask, settings: Settings) -> None:
     """Register the blueprints, sessions, i18n and the rate limit of reader reports."""
+    from moderation.datarights import ui as privacy_ui  # noqa: F401  (pages on the moderator blueprint)
     from moderation.moderator import api, security, ui, ui_admin, ui_queue  # noqa: F401  (routes register on import)
     from moderation.registry import api as registry_api
     from moderation.registry import ui as registry_ui  # noqa: F401  (pages on the moderator blueprint)

@@ -18,17 +18,21 @@ What the daily purge does to a comment created more than N days ago:
   parent; so is spam that is a training label (a moderator's decision or an imported status,
   moderation.moderator.labels) or came from an import. Nothing else is deleted: authors, threads
   and every other status stay.
+- The same purge deletes the webhook and mail delivery log, resolved reader reports and export or
+  erasure requests past their own periods (moderation.datarights.retention); `moderation retention
+  purge --dry-run` prints what it would delete.
 """
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, exists, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, exists, func, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
+from moderation.datarights import retention as privacy_retention
 from moderation.imports.models import ImportedComment
 from moderation.models import AuditEntry, Comment, Decision, OutboxMessage, Status, table_of, utcnow
 from moderation.moderator.models import Label
@@ -55,6 +59,9 @@ class RetentionResult:
 
     scrubbed: int = 0
     deleted: int = 0
+    webhook_messages: int = 0  # with their deliveries, attempts and mail deliveries
+    reports: int = 0
+    privacy_requests: int = 0
 
 
 def kept_signals(signals: dict[str, Any] | None) -> dict[str, Any]:
@@ -67,13 +74,24 @@ def cutoff(settings: Settings, now: datetime | None = None) -> datetime:
     return (now or utcnow()) - timedelta(days=settings.raw_data_retention_days)
 
 
+def _scrub_where(before: datetime) -> list[ColumnElement[bool]]:
+    return [Comment.raw_purged_at.is_(None), Comment.created_at < before, Comment.status != Status.PENDING.value]
+
+
+def _spam_where(before: datetime) -> list[ColumnElement[bool]]:
+    reply = aliased(Comment)
+    return [Comment.status == Status.SPAM.value, Comment.created_at < before, Comment.updated_at < before,
+            ~exists().where(reply.parent_id == Comment.id),
+            # Spam a moderator confirmed or an import brought in is training data: kept, scrubbed.
+            ~exists().where(Label.comment_id == Comment.id),
+            ~exists().where(ImportedComment.comment_id == Comment.id)]
+
+
 def _scrub(session: Session, before: datetime, now: datetime) -> int:
     done = 0
     while True:
         rows = session.execute(
-            select(Comment.id, Comment.signals)
-            .where(Comment.raw_purged_at.is_(None), Comment.created_at < before,
-                   Comment.status != Status.PENDING.value)
+            select(Comment.id, Comment.signals).where(*_scrub_where(before))
             .order_by(Comment.id).limit(BATCH)
         ).all()
         if not rows:
@@ -84,18 +102,9 @@ def _scrub(session: Session, before: datetime, now: datetime) -> int:
 
 
 def _delete_spam(session: Session, before: datetime) -> int:
-    reply = aliased(Comment)
     done = 0
     while True:
-        ids = list(session.scalars(
-            select(Comment.id)
-            .where(Comment.status == Status.SPAM.value, Comment.created_at < before, Comment.updated_at < before,
-                   ~exists().where(reply.parent_id == Comment.id),
-                   # Spam a moderator confirmed or an import brought in is training data: kept, scrubbed.
-                   ~exists().where(Label.comment_id == Comment.id),
-                   ~exists().where(ImportedComment.comment_id == Comment.id))
-            .order_by(Comment.id).limit(BATCH)
-        ))
+        ids = list(session.scalars(select(Comment.id).where(*_spam_where(before)).order_by(Comment.id).limit(BATCH)))
         if not ids:
             return done
         for model in (OutboxMessage, AuditEntry, Decision):
@@ -110,8 +119,22 @@ def purge(sessions: sessionmaker[Session], settings: Settings, now: datetime | N
     now = now or utcnow()
     before = cutoff(settings, now)
     with sessions() as session:
-        result = RetentionResult(scrubbed=_scrub(session, before, now), deleted=_delete_spam(session, before))
-    if result.scrubbed or result.deleted:
-        log.info("retention purge: %s comments cleared of raw data, %s spam comments deleted",
-                 result.scrubbed, result.deleted)
+        result = RetentionResult(scrubbed=_scrub(session, before, now), deleted=_delete_spam(session, before),
+                                 **privacy_retention.purge(session, settings, now))
+    if any(asdict(result).values()):
+        log.info("retention purge: %s comments cleared of raw data, %s spam comments deleted, %s webhook messages, "
+                 "%s reports, %s privacy requests deleted", result.scrubbed, result.deleted, result.webhook_messages,
+                 result.reports, result.privacy_requests)
     return result
+
+
+def plan(sessions: sessionmaker[Session], settings: Settings, now: datetime | None = None) -> RetentionResult:
+    """What `purge` would do at `now`, changing nothing (the dry run)."""
+    now = now or utcnow()
+    before = cutoff(settings, now)
+    with sessions() as session:
+        def n(where: list[ColumnElement[bool]]) -> int:
+            return int(session.scalar(select(func.count()).select_from(Comment).where(*where)) or 0)
+
+        return RetentionResult(scrubbed=n(_scrub_where(before)), deleted=n(_spam_where(before)),
+                               **privacy_retention.count(session, settings, now))

@@ -133,7 +133,7 @@ def submit_comment(settings: Settings, session: Session, raw: Mapping[str, Any],
     site, data = _validated(settings, session, raw, meta)
     known = submit_store.known_thread(session, site.id, data.thread)
     _check_parent(session, data.parent, known[0] if known else None)
-    bidx = privacy.blind_index(settings, data.email) if data.email else ""
+    bidx = privacy.lookup_bidx(session, settings, site.id, data.email) if data.email else ""
     digest = body_hmac(settings, data.body)
     # Anonymous comments (a site that asks for no email) are left to the per-IP rate limit.
     since = utcnow() - timedelta(seconds=max(settings.flood_seconds, 0))

@@ -125,7 +125,13 @@ def claim(session: Session, settings: Settings, delivery_id: int, now: datetime 
 def request_body(session: Session, settings: Settings, claimed: Claimed) -> bytes:
     """The exact bytes sent: the stored payload, plus the author's email for author_contact endpoints."""
     body: dict[str, Any] = json.loads(json.dumps(claimed.payload))
-    if claimed.endpoint is not None and claimed.endpoint.author_contact and isinstance(body.get("data"), dict):
+    if claimed.event_type.startswith("privacy."):
+        if claimed.endpoint is not None and claimed.endpoint.author_contact:
+            from moderation.datarights import links
+
+            links.enrich(session, settings, body)
+            session.rollback()
+    elif claimed.endpoint is not None and claimed.endpoint.author_contact and isinstance(body.get("data"), dict):
         comment = body["data"].get("comment")
         if isinstance(comment, dict) and isinstance(comment.get("id"), int):
             email = mail.author_email(session, settings, comment["id"])
@@ -152,7 +158,12 @@ def attempt(session: Session, settings: Settings, delivery_id: int, transport: T
         headers = signing.headers(keys, claimed.msg_id, sender.utc_timestamp(), body)
         result = transport.post(endpoint.url, body, headers, settings)
     else:
-        prepared = mail.prepare(session, settings, claimed.recipient_author_id, claimed.payload)
+        if claimed.event_type.startswith("privacy."):
+            from moderation.datarights import mail as privacy_mail
+
+            prepared = privacy_mail.prepare(session, settings, claimed.recipient_author_id, claimed.payload)
+        else:
+            prepared = mail.prepare(session, settings, claimed.recipient_author_id, claimed.payload)
         session.rollback()  # nothing is held open while the mail server answers
         result = transport.send_mail(settings, prepared)
     final = final or result.status == 410 or result.permanent

@@ -23,6 +23,11 @@ EVENT_DESCRIPTIONS: dict[str, str] = {
     "comment.edited": "The author edited their comment; it is pending again and will be re-decided.",
     "comment.replied": "A reply to `data.comment` was published (`data.reply`): tell the parent's author.",
     "comment.reported": "Readers reported a comment (`data.report`).",
+    "privacy.export_requested": "A commenter asked for their data (author_contact endpoints only): mail "
+                                "`data.link` to `data.email`; the link gives the export JSON until "
+                                "`data.request.expires_at`.",
+    "privacy.erasure_requested": "A commenter asked to be erased (author_contact endpoints only): mail "
+                                 "`data.link` to `data.email`; a POST to the link erases.",
 }
 EVENT_TYPES: tuple[str, ...] = tuple(EVENT_DESCRIPTIONS)
 TEST_EVENT = "webhook.test"
@@ -30,6 +35,7 @@ TEST_EVENT = "webhook.test"
 EventType = Literal[
     "comment.created", "comment.published", "comment.held", "comment.spam", "comment.rejected",
     "comment.deleted", "comment.edited", "comment.replied", "comment.reported", "webhook.test",
+    "privacy.export_requested", "privacy.erasure_requested",
 ]
 
 

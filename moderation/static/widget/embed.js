@@ -406,8 +406,11 @@
     cancelReply.addEventListener("click", function () { closeReply(true); });
     add(title, titleText, add(el("small"), cancelReply));
     form = el("form", {"class": "comment-form mc-form", novalidate: true, "aria-labelledby": title.id});
+    // The site's privacy page: what is stored, and the form to get a copy or erase it.
+    var privacyHref = new URL("/privacy?site=" + encodeURIComponent(site) + "&lang=" + lang, script.src).href;
     var notes = add(el("p", {"class": "comment-notes"}), document.createTextNode(t("notes") + " " + t("requiredNote") + " "),
-      el("span", {"class": "required", "aria-hidden": "true"}, "*"));
+      el("span", {"class": "required", "aria-hidden": "true"}, "*"), document.createTextNode(" "),
+      el("a", {href: privacyHref, "class": "mc-privacy", target: "_blank", rel: "noopener"}, t("privacyLink")));
     var must = config.require_name_email;
     add(form, notes,
       field("body", t("comment"), "textarea", {rows: "6"}, true),

@@ -1,0 +1,1 @@
+"""Commenters' rights over their data: export, erasure, the erased-author log and key rotation."""
