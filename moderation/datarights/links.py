@@ -86,8 +86,8 @@ def request_link(session: Session, settings: Settings, site_id: str, email: str,
                  now: datetime | None = None) -> int:
     """Store a request and its event (caller commits); returns deliveries written. Unknown emails write nothing,
     and the caller answers the same either way, so the API never tells whether an email commented."""
-    check_site(session, site_id)
     email = check_email(email)
+    check_site(session, site_id)
     author = find_author(session, settings, site_id, email)
     now = now or utcnow()
     event_type = EVENTS[kind]
