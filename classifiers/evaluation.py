@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -22,9 +22,12 @@ from . import evaluation_report as render
 from .evaluation_metrics import binary_metrics, expected_calibration_error, threshold_for_recall
 from .evaluation_plots import pr_curves, reliability_diagram, robustness_chart
 from .evaluation_suites import bias_table, group_hate_summary, neutral_sentences, run_functional, worst_terms
-from .robustness import run_robustness, sample_positives
+from .robustness import ScoreFn, run_robustness, sample_positives
 
-__all__ = ["HEADS", "LOSO_PARAMS", "heldout_split", "labels_for", "evaluate", "main"]
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+__all__ = ["HEADS", "LOSO_PARAMS", "evaluate", "heldout_split", "labels_for", "main"]
 
 # score name -> (task of the rows, attribute holding the label)
 HEADS: dict[str, tuple[str, str]] = {
@@ -72,16 +75,17 @@ def _thr(model: Any, head: str, which: str = "hold") -> float:
         return 0.5
 
 
-def _score_in_chunks(model: Any, texts: list[str], progress: Any, label: str) -> list[dict]:
+def _score_in_chunks(model: Any, texts: list[str], progress: Progress, label: str) -> list[dict[str, Any]]:
     task = progress.add_task(label, total=len(texts))
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     for start in range(0, len(texts), CHUNK):
         out.extend(model.score_many(texts[start : start + CHUNK]))
         progress.advance(task, min(CHUNK, len(texts) - start))
     return out
 
 
-def _group_metrics(rows, scores, head, model) -> list[dict[str, Any]]:
+def _group_metrics(rows: Sequence[Any], scores: Sequence[Mapping[str, Any]], head: str, model: Any
+                   ) -> list[dict[str, Any]]:
     idx, y = labels_for(rows, head)
     if not idx:
         return []
@@ -102,8 +106,16 @@ def _group_metrics(rows, scores, head, model) -> list[dict[str, Any]]:
     return out
 
 
+def _head_scorer(model: Any, head: str) -> ScoreFn:
+    return lambda texts: [s[head] for s in model.score_many(texts)]
+
+
+def _baseline_scorer(baseline: Any) -> ScoreFn:
+    return lambda texts: loso.baseline_scores(baseline, texts)
+
+
 @contextmanager
-def _progress():
+def _progress() -> Iterator[Progress]:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
@@ -112,7 +124,7 @@ def _progress():
 
 
 def evaluate(model: Any, examples: Sequence[Any], out: Path, *, run_loso: bool = True,
-             loso_params: dict[str, Any] | None = None, split: Callable | None = None,
+             loso_params: dict[str, Any] | None = None, split: Callable[[Sequence[Any]], tuple[list[Any], list[Any]]] | None = None,
              train_fn: Callable[..., Any] | None = None,
              neutral: dict[str, list[dict[str, str]]] | None = None,
              reuse_loso: Path | None = None, before: Any = None,
@@ -207,7 +219,7 @@ def evaluate(model: Any, examples: Sequence[Any], out: Path, *, run_loso: bool =
         step = progress.add_task("functional suite", total=1)
         thr = {h: _thr(model, h) for h in HEADS}
 
-        def base_scorer(ts: list[str]) -> list[dict]:
+        def base_scorer(ts: list[str]) -> list[dict[str, float]]:
             return [{"toxicity": float(v)} for v in loso.baseline_scores(baselines["toxicity"], ts)]
 
         res["functional"] = {"ours": run_functional(model.score_many, thr)}
@@ -237,9 +249,8 @@ def evaluate(model: Any, examples: Sequence[Any], out: Path, *, run_loso: bool =
             progress.advance(step)
 
         samples = {h: sample_positives(test, h, ROBUSTNESS_N) for h in ("toxicity", "spam")}
-        fns = {f"ours:{h}": (lambda ts, h=h: [s[h] for s in model.score_many(ts)]) for h in samples}
-        fns.update({f"baseline:{h}": (lambda ts, h=h: loso.baseline_scores(baselines[h], ts))
-                    for h in samples})
+        fns: dict[str, ScoreFn] = {f"ours:{h}": _head_scorer(model, h) for h in samples}
+        fns.update({f"baseline:{h}": _baseline_scorer(baselines[h]) for h in samples})
         from .perturb import PERTURBATIONS
 
         step = progress.add_task("robustness", total=len(fns) * len(PERTURBATIONS))
@@ -266,9 +277,9 @@ def evaluate(model: Any, examples: Sequence[Any], out: Path, *, run_loso: bool =
             t_loso = time.monotonic()
             res["meta"]["loso_max_rows_per_source"] = LOSO_MAX_ROWS_PER_SOURCE
             res["meta"]["loso_test_rows_per_source"] = LOSO_TEST_ROWS_PER_SOURCE
-            if train_fn is None:
-                from .training import train as train_fn
-            res["loso"] = loso.run_loso(examples, train_fn, train_params=params,
+            from .training import train as default_train
+
+            res["loso"] = loso.run_loso(examples, train_fn or default_train, train_params=params,
                                         max_rows_per_source=LOSO_MAX_ROWS_PER_SOURCE, n_jobs=LOSO_JOBS,
                                         test_rows_per_source=LOSO_TEST_ROWS_PER_SOURCE,
                                         on_fold=lambda t, s, stage: progress.update(

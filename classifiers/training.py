@@ -11,6 +11,7 @@ from contextlib import nullcontext
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
@@ -81,22 +82,30 @@ def _known_words(texts: list[str], slang: dict[str, str], min_count: int = 5) ->
 
 def _head_rows(examples: list[Example], head: str, spam_w: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Indices, labels and sample weights of the examples one head trains on."""
-    idx, y, w = [], [], []
+    idx: list[int] = []
+    y: list[int] = []
+    w: list[float] = []
+
+    def add(i: int, label: int, weight: float = 1.0) -> None:
+        idx.append(i)
+        y.append(label)
+        w.append(weight)
+
     for i, ex in enumerate(examples):
         if head == "toxicity" and ex.task == "toxicity":
-            idx.append(i), y.append(ex.label), w.append(1.0)
+            add(i, ex.label)
         elif head == "identity_hate":
             if ex.identity_hate == 1:
-                idx.append(i), y.append(1), w.append(1.0)
+                add(i, 1)
             elif ex.task == "spam" or ex.label == 0 or (ex.source in IDENTITY_SOURCES and ex.identity_hate == 0):
-                idx.append(i), y.append(0), w.append(1.0)
+                add(i, 0)
         elif head == "spam":
             if ex.task == "spam":
-                idx.append(i), y.append(ex.label), w.append(1.0)
+                add(i, ex.label)
             else:  # tweets and posts are not comment spam; down-weighted, different register
-                idx.append(i), y.append(0), w.append(spam_w)
+                add(i, 0, spam_w)
         elif head == "gambling_promo":
-            idx.append(i), y.append(int(ex.gambling == 1)), w.append(1.0)
+            add(i, int(ex.gambling == 1))
     return np.asarray(idx, dtype=np.int64), np.asarray(y), np.asarray(w)
 
 
@@ -330,10 +339,8 @@ def _metadata(p: dict[str, Any], random_state: int, examples: list[Example], val
     }
 
 
-def _featurise(featurizer: CommentFeaturizer, texts: list[str], progress: bool):
+def _featurise(featurizer: CommentFeaturizer, texts: list[str], progress: bool) -> sp.csr_matrix:
     """Featurise in chunks so long runs show a progress line."""
-    import scipy.sparse as sp
-
     chunk = 5000
     blocks = []
     for i in range(0, len(texts), chunk):

@@ -55,7 +55,7 @@ class Embeddings:
         need = [i for i in idx.tolist() if i not in self._rows]
         if need:
             texts = [encoder_input(self.parse(self.examples[i].text)[0]) for i in need]
-            self._rows.update(zip(need, self.embedder(texts)))
+            self._rows.update(zip(need, self.embedder(texts), strict=True))
         return np.stack([self._rows[i] for i in idx.tolist()]) if len(idx) else np.zeros((0, 384), np.float32)
 
 
