@@ -21,7 +21,8 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 
 from classifiers.datasets import Example
 from classifiers.model import HEADS, CommentModel
-from classifiers.training import DEFAULT_PARAMS, choose_thresholds, train
+from classifiers.thresholds import choose_thresholds
+from classifiers.training import DEFAULT_PARAMS, train
 
 # Share of each head's training weight the site's own rows carry (per run and head: weight =
 # share / (1 - share) * base rows of the head / site rows of the head, clipped to [1, MAX_WEIGHT]).
