@@ -94,8 +94,10 @@ def roc_auc(config: Path, version: str, rows: list[Any], head: str, log: Path) -
 
 
 def simulate(source: str, data: Path, work: Path, n_import: int, seed: int = 0, n_features: int = 0,
-             base_examples: list[Any] | None = None, site_examples: list[Any] | None = None) -> dict[str, Any]:
-    """One left-out source, end to end; returns the figures of one table row."""
+             base_examples: list[Any] | None = None, site_examples: list[Any] | None = None,
+             encoder: bool = True) -> dict[str, Any]:
+    """One left-out source, end to end; returns the figures of one table row (``encoder=False``:
+    both models are trained without the sentence-encoder stage)."""
     import tomli_w
 
     from classifiers.artifacts import save
@@ -111,7 +113,9 @@ def simulate(source: str, data: Path, work: Path, n_import: int, seed: int = 0, 
     task = site_rows[0].task
     base = base_examples if base_examples is not None else load_corpus(without)
     started = time.perf_counter()
-    params = {"n_features": n_features} if n_features else {}
+    params: dict[str, Any] = {"n_features": n_features} if n_features else {}
+    if not encoder:
+        params["encoder"] = False
     base_model = train(split_examples(base, seed)[0], random_state=seed, progress=False, slang=load_slang(without), **params)
     base_model.version = f"base-without-{source}"[:100]
     save(base_model, work / "base.skops")
@@ -119,7 +123,8 @@ def simulate(source: str, data: Path, work: Path, n_import: int, seed: int = 0, 
     config = work / "moderation.toml"
     config.write_text(tomli_w.dumps({
         "database_url": f"sqlite:///{work / 'site.sqlite'}", "instance_path": str(work / "instance"),
-        "learning": {"data_dir": str(without), "n_features": n_features}, "secrets": generate_secrets()}), encoding="utf-8")
+        "learning": {"data_dir": str(without), "n_features": n_features, "encoder": encoder},
+        "secrets": generate_secrets()}), encoding="utf-8")
     moderation(config, "db", "upgrade", log=log)
     moderation(config, "create-site", source, "--origin", "https://site.example", log=log)
     _store_base(config, work / "base.skops", base_model.version, base_model.thresholds)
@@ -206,6 +211,7 @@ def main() -> None:
     parser.add_argument("--left-out", nargs="+", default=["netifier-id", "judol-youtube-comments-id"])
     parser.add_argument("--import", dest="n_import", type=int, default=1500)
     parser.add_argument("--n-features", type=int, default=0)
+    parser.add_argument("--no-encoder", action="store_true", help="train without the sentence-encoder stage")
     parser.add_argument("--work", type=Path, default=Path("/tmp/moderation-simulation"))
     parser.add_argument("--write-readme", action="store_true")
     args = parser.parse_args()
@@ -213,7 +219,8 @@ def main() -> None:
     results = []
     for source in args.left_out:
         print(f"== {source}", flush=True)
-        row = simulate(source, args.data, args.work / source, args.n_import, n_features=args.n_features)
+        row = simulate(source, args.data, args.work / source, args.n_import, n_features=args.n_features,
+                       encoder=not args.no_encoder)
         print(json.dumps(row, indent=2), flush=True)
         results.append(row)
         (args.work / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")

@@ -16,7 +16,7 @@ DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "models" / "default.skops
 
 
 @functools.cache
-def load_default() -> "CommentModel":
+def load_default() -> CommentModel:
     """Load the shipped artifact ``classifiers/models/default.skops`` once per process."""
     from classifiers.artifacts import load
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 import scipy
+import sklearn
 import skops
 import skops.io as sio
-import sklearn
 
 from classifiers.model import CommentModel
 
@@ -66,7 +66,7 @@ def save(model: CommentModel, path: str | Path) -> Path:
 
 
 def _major(version: str) -> str:
-    return version.split(".")[0]
+    return version.split(".", maxsplit=1)[0]
 
 
 def check_versions(recorded: dict[str, str]) -> None:

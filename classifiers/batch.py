@@ -13,6 +13,7 @@ import zlib
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from classifiers.group_terms import GROUP_TERMS
 
@@ -60,7 +61,7 @@ def _shift_table(length: int) -> np.ndarray:
     return table
 
 
-def _pair_columns(words: list[str], first: np.ndarray, second: np.ndarray, nf: int) -> np.ndarray:
+def _pair_columns(words: list[str], first: np.ndarray, second: np.ndarray, nf: int) -> npt.NDArray[np.int64]:
     """Hashed columns of the word bigrams (words[first[k]], words[second[k]]): the same values
     as ``CommentFeaturizer._bigram_col`` (crc32 of "b:<a> <b>"), computed for all pairs at once
     from per-word crc32s (crc32 is linear, so a concatenation's crc combines its parts')."""
@@ -70,15 +71,15 @@ def _pair_columns(words: list[str], first: np.ndarray, second: np.ndarray, nf: i
     lengths, length_idx = np.unique(np.array([len(w) for w in encoded]), return_inverse=True)
     tables = np.stack([_shift_table(int(n)) for n in lengths])
     p, li = prefix[first], length_idx.ravel()[second]
-    combined = (tables[li, 0, p & 0xFF] ^ tables[li, 1, (p >> 8) & 0xFF] ^ tables[li, 2, (p >> 16) & 0xFF]
+    combined: npt.NDArray[np.uint32] = (tables[li, 0, p & 0xFF] ^ tables[li, 1, (p >> 8) & 0xFF] ^ tables[li, 2, (p >> 16) & 0xFF]
                 ^ tables[li, 3, p >> 24] ^ crc[second])
-    return combined.astype(np.int64) % nf
+    return np.remainder(combined.astype(np.int64), nf)
 
 
 _B_CRC = zlib.crc32(b"b:")
 
 
-def _bigram_entries(model: "CommentModel", words: list[str], tid: np.ndarray, trow: np.ndarray,
+def _bigram_entries(model: CommentModel, words: list[str], tid: np.ndarray, trow: np.ndarray,
                     token_lists: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
     """(rows, columns) of the word-bigram and group-context features of the whole batch."""
     feat = model.featurizer
@@ -99,7 +100,7 @@ def _bigram_entries(model: "CommentModel", words: list[str], tid: np.ndarray, tr
     return np.concatenate(rows), np.concatenate(cols)
 
 
-def batch_logits(model: "CommentModel", texts: list[str]) -> np.ndarray:
+def batch_logits(model: CommentModel, texts: list[str]) -> npt.NDArray[np.float64]:
     """Raw logits, shape (len(texts), n_heads), of every text of the batch."""
     feat = model.featurizer
     n, nf = len(texts), int(feat.n_features)

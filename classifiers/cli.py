@@ -58,7 +58,7 @@ class _InputError(Exception):
 
 
 def _parse_lines(raw: bytes, jsonl: bool) -> list[tuple[str, dict[str, Any]]]:
-    items = []
+    items: list[tuple[str, dict[str, Any]]] = []
     for lineno, line in enumerate(raw.splitlines(), start=1):
         try:
             text = line.decode("utf-8")

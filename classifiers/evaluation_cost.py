@@ -57,7 +57,7 @@ def measure(model: Any, test: Sequence[Any], warmup: Sequence[str], model_path: 
         model.score(t)
     embedder, model.embedder = getattr(model, "embedder", None), None  # real encoder calls, no cache
     try:
-        out = {"mix": MIX, "cascade": _timings(model, texts)}
+        out: dict[str, Any] = {"mix": MIX, "cascade": _timings(model, texts)}
     finally:
         model.embedder = embedder
     share = model.routed_share(texts) if hasattr(model, "routed_share") else None
@@ -71,7 +71,7 @@ def measure(model: Any, test: Sequence[Any], warmup: Sequence[str], model_path: 
     return out
 
 
-def worker_memory(model_path: Path, texts: list[str]) -> dict[str, float]:
+def worker_memory(model_path: Path, texts: list[str]) -> dict[str, Any]:
     """Resident memory of a fresh process that loads the artifact and scores ``texts``."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as fh:
         json.dump(texts, fh)
@@ -87,6 +87,7 @@ def worker_memory(model_path: Path, texts: list[str]) -> dict[str, float]:
     try:
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=900,
                               cwd=Path(__file__).resolve().parent.parent, check=True)
-        return json.loads(done.stdout.strip().splitlines()[-1])
+        figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+        return figures
     finally:
         Path(fh.name).unlink(missing_ok=True)

@@ -5,7 +5,7 @@ of each head on the held-out split, at the shipped thresholds and at the service
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -19,7 +19,7 @@ POLICY_DEFAULTS = {"toxicity": (0.5, 0.9), "identity_hate": (0.5, 0.9), "spam": 
 DEFAULT_PREVALENCE = {"toxicity": 0.10, "identity_hate": 0.02, "spam": 0.05, "gambling_promo": 0.03}
 
 
-def citation_rates(score_many: Callable[[list[str]], list[dict]], thresholds: dict[str, dict[str, float]],
+def citation_rates(score_many: Callable[[list[str]], Sequence[Mapping[str, Any]]], thresholds: dict[str, dict[str, float]],
                    records: Sequence[tuple[str, str, bool]] | None = None) -> list[dict[str, Any]]:
     """FPR of spam / gambling_promo on the evaluation-only citation comments (all are ham)."""
     if records is None:

@@ -14,13 +14,14 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 
 from .evaluation_metrics import binary_metrics
 
-__all__ = ["BASELINE_DESCRIPTION", "make_baseline", "fit_baseline", "loso_sources", "run_loso"]
+__all__ = ["BASELINE_DESCRIPTION", "fit_baseline", "loso_sources", "make_baseline", "run_loso"]
 
 BASELINE_DESCRIPTION = (
     "TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2) + "
@@ -65,8 +66,9 @@ def fit_baseline(examples: Sequence[Any], task: str) -> Pipeline | None:
     return make_baseline().fit([examples[i].text for i in idx], y)
 
 
-def baseline_scores(model: Pipeline, texts: Sequence[str]) -> np.ndarray:
-    return model.predict_proba(list(texts))[:, 1]
+def baseline_scores(model: Pipeline, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+    """The baseline's positive-class probability of each text."""
+    return np.asarray(model.predict_proba(list(texts))[:, 1], dtype=np.float64)
 
 
 def loso_sources(examples: Sequence[Any]) -> list[str]:
@@ -179,7 +181,7 @@ def run_loso(
 
     results = Parallel(n_jobs=n_jobs, return_as="generator")(
         delayed(_fold)(examples, source, *args) for source in folds)
-    for source, fold_rows in zip(folds, results):
+    for source, fold_rows in zip(folds, results, strict=True):
         rows += fold_rows
         if on_fold:
             on_fold("all", source, "done")

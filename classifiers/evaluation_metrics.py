@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 __all__ = [
@@ -14,13 +15,13 @@ __all__ = [
     "calibration_bins",
     "expected_calibration_error",
     "false_positive_rate",
-    "threshold_for_recall",
     "fmt",
     "md_table",
+    "threshold_for_recall",
 ]
 
 
-def binary_metrics(y: Sequence[int], p: Sequence[float], threshold: float) -> dict[str, Any]:
+def binary_metrics(y: npt.ArrayLike, p: npt.ArrayLike, threshold: float) -> dict[str, Any]:
     """ROC-AUC, PR-AUC (average precision) and precision/recall/F1 at ``threshold``.
 
     A score counts as positive when ``p >= threshold``. Metrics that are undefined for the data
@@ -55,8 +56,8 @@ def binary_metrics(y: Sequence[int], p: Sequence[float], threshold: float) -> di
 
 
 def calibration_bins(
-    y: Sequence[int], p: Sequence[float], n_bins: int = 10
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    y: npt.ArrayLike, p: npt.ArrayLike, n_bins: int = 10
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.intp]]:
     """Equal-width bins on [0, 1]: (mean predicted, observed positive rate, count) per bin.
 
     Empty bins are dropped.
@@ -71,7 +72,7 @@ def calibration_bins(
     return sum_p[keep] / counts[keep], sum_y[keep] / counts[keep], counts[keep]
 
 
-def expected_calibration_error(y: Sequence[int], p: Sequence[float], n_bins: int = 10) -> float:
+def expected_calibration_error(y: npt.ArrayLike, p: npt.ArrayLike, n_bins: int = 10) -> float:
     """Count-weighted mean |observed rate - mean prediction| over equal-width bins."""
     mean_p, frac, counts = calibration_bins(y, p, n_bins)
     if counts.sum() == 0:
@@ -85,7 +86,7 @@ def false_positive_rate(scores: Iterable[float], threshold: float) -> float:
     return float(np.mean(arr >= threshold)) if arr.size else 0.0
 
 
-def threshold_for_recall(y: Sequence[int], p: Sequence[float], recall: float) -> float:
+def threshold_for_recall(y: npt.ArrayLike, p: npt.ArrayLike, recall: float) -> float:
     """The highest threshold whose recall on (y, p) is at least ``recall``."""
     y_arr = np.asarray(y, dtype=int)
     pos = np.sort(np.asarray(p, dtype=float)[y_arr == 1])[::-1]

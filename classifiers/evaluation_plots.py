@@ -9,18 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
+import numpy.typing as npt
 from sklearn.metrics import precision_recall_curve
 
 from .evaluation_metrics import calibration_bins
 
-__all__ = ["reliability_diagram", "pr_curves", "robustness_chart"]
+__all__ = ["pr_curves", "reliability_diagram", "robustness_chart"]
 
 _DPI = 80
 
 
-def _plt():
+def _plt() -> ModuleType:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -29,7 +31,7 @@ def _plt():
     return plt
 
 
-Series = Mapping[str, tuple[Sequence[int], Sequence[float]]]
+Series = Mapping[str, tuple[npt.ArrayLike, npt.ArrayLike]]
 
 
 def reliability_diagram(panels: Mapping[str, Series], path: Path, n_bins: int = 10) -> Path:
@@ -39,13 +41,14 @@ def reliability_diagram(panels: Mapping[str, Series], path: Path, n_bins: int = 
     """
     plt = _plt()
     fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 4.0), squeeze=False)
-    for ax, (title, series) in zip(axes[0], panels.items()):
+    for ax, (title, series) in zip(axes[0], panels.items(), strict=True):
         ax.plot([0, 1], [0, 1], ls="--", color="grey", lw=1, label="perfect")
         for label, (y, p) in series.items():
-            if len(y) == 0:
+            n = np.asarray(y).size
+            if n == 0:
                 continue
-            mean_p, frac, counts = calibration_bins(y, p, n_bins)
-            ax.plot(mean_p, frac, marker="o", ms=3, lw=1.5, label=f"{label} (n={len(y):,})")
+            mean_p, frac, _counts = calibration_bins(y, p, n_bins)
+            ax.plot(mean_p, frac, marker="o", ms=3, lw=1.5, label=f"{label} (n={n:,})")
         ax.set_title(f"{title}: reliability")
         ax.set_xlabel("mean predicted probability")
         ax.set_ylabel("observed positive rate")
@@ -63,7 +66,7 @@ def pr_curves(panels: Mapping[str, Series], path: Path) -> Path:
     """Precision-recall curves, one panel per score, one line per group (e.g. source)."""
     plt = _plt()
     fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 4.0), squeeze=False)
-    for ax, (title, series) in zip(axes[0], panels.items()):
+    for ax, (title, series) in zip(axes[0], panels.items(), strict=True):
         for label, (y, p) in series.items():
             y_arr = np.asarray(y)
             if y_arr.size == 0 or y_arr.min() == y_arr.max():

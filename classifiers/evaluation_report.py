@@ -6,17 +6,17 @@ from typing import Any
 
 from .evaluation_ham import render as render_ham
 from .evaluation_metrics import md_table
-from .evaluation_suites import functional_table, pass_rates
+from .evaluation_suites import functional_table
 from .robustness import TARGET
 
-__all__ = ["report", "loso_table"]
+__all__ = ["loso_table", "report"]
 
 _HEADS = ("toxicity", "identity_hate", "spam", "gambling_promo")
 
 
 def loso_table(rows: list[dict[str, Any]]) -> str:
     """Per (head, left-out source): ROC-AUC of ours (before, if given, and now) and the baseline."""
-    by_key: dict[tuple[str, str], dict[str, dict]] = {}
+    by_key: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
     for r in rows:
         by_key.setdefault((r["task"], r["source"]), {})[r["model"]] = r
     has_before = any("before" in m for m in by_key.values())
@@ -36,7 +36,7 @@ def loso_table(rows: list[dict[str, Any]]) -> str:
 
 
 def _group_name(r: dict[str, Any]) -> str:
-    return {"all": "**all**", "language": f"language: {r['group']}"}.get(r["kind"], r["group"])
+    return {"all": "**all**", "language": f"language: {r['group']}"}.get(r["kind"], str(r["group"]))
 
 
 def _heldout_table(rows: list[dict[str, Any]]) -> str:
@@ -49,7 +49,7 @@ def _heldout_table(rows: list[dict[str, Any]]) -> str:
     )
 
 
-def _vs_baseline(ours: list[dict], base: list[dict]) -> str:
+def _vs_baseline(ours: list[dict[str, Any]], base: list[dict[str, Any]]) -> str:
     b = {(r["kind"], r["group"]): r for r in base}
     rows = []
     for r in ours:
@@ -241,19 +241,3 @@ def report(res: dict[str, Any]) -> str:
     lines += _cost(res)
     return "\n".join(lines).rstrip() + "\n"
 
-
-def functional_summary(results: list[dict[str, Any]]) -> dict[str, float]:
-    """Pass rate per language (and 'all'), for the model card."""
-    rates = pass_rates(results)
-    return {lang: rates[("all", lang)][0] / rates[("all", lang)][1]
-            for lang in ("id", "en", "all") if ("all", lang) in rates}
-
-
-
-def rerender(results_json: str, out_md: str) -> None:
-    """Re-render REPORT.md from a results.json (after a wording change, without re-running)."""
-    import json
-    from pathlib import Path
-
-    res = json.loads(Path(results_json).read_text(encoding="utf-8"))
-    Path(out_md).write_text(report(res), encoding="utf-8")

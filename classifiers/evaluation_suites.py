@@ -17,14 +17,14 @@ from .functional_cases import CASES, FUNCTIONALITIES, Case
 
 __all__ = [
     "Scorer",
-    "neutral_sentences",
     "as_records",
     "bias_table",
-    "run_functional",
     "functional_table",
+    "neutral_sentences",
+    "run_functional",
 ]
 
-Scorer = Callable[[list[str]], list[Mapping[str, Any]]]
+Scorer = Callable[[list[str]], Sequence[Mapping[str, Any]]]
 
 
 def neutral_sentences() -> dict[str, list[dict[str, str]]]:
@@ -75,7 +75,7 @@ def as_records(items: Iterable[Any]) -> list[dict[str, str]]:
 
 
 def bias_table(
-    records: Sequence[Mapping[str, str]], scores: Sequence[float], threshold: float
+    records: Sequence[Mapping[str, str]], scores: Iterable[float], threshold: float
 ) -> list[dict[str, Any]]:
     """FPR (share at or above ``threshold``) and mean score per (category, language), plus totals."""
     groups: dict[tuple[str, str], list[float]] = defaultdict(list)
@@ -98,14 +98,14 @@ def bias_table(
 
 
 def worst_terms(
-    records: Sequence[Mapping[str, str]], scores: Sequence[float], threshold: float, k: int = 8
+    records: Sequence[Mapping[str, str]], scores: Iterable[float], threshold: float, k: int = 8
 ) -> list[dict[str, Any]]:
     """Terms with the highest FPR (ties: mean score), for the report."""
     groups: dict[tuple[str, str], list[float]] = defaultdict(list)
     for rec, s in zip(records, scores, strict=True):
         if rec.get("term"):
             groups[(rec["term"], rec["language"])].append(float(s))
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"term": t, "language": lang, "n": len(v), "fpr": float(np.mean(np.asarray(v) >= threshold)),
          "mean": float(np.mean(v))}
         for (t, lang), v in groups.items()
@@ -159,7 +159,7 @@ def functional_table(
     rows = []
     for func in [*FUNCTIONALITIES, "all"]:
         target, expected, _ = FUNCTIONALITIES.get(func, ("", None, ""))
-        row: list[Any] = [func, target or "all", {1: "flag", 0: "pass"}.get(expected, "")]
+        row: list[Any] = [func, target or "all", {1: "flag", 0: "pass"}[expected] if expected is not None else ""]
         for m in results_by_model:
             for lang in langs:
                 got = rates[m].get((func, lang))
@@ -182,8 +182,8 @@ def group_hate_summary(scorer: Scorer, identity_hold: float,
     flagged = [float(s["identity_hate"]) >= identity_hold for s in scores]
     out: dict[str, dict[str, Any]] = {}
     for lang in ("id", "en", "all"):
-        h = [f for c, f in zip(hate, flagged[:len(hate)]) if lang in ("all", c.language)]
-        p = [f for c, f in zip(plain, flagged[len(hate):]) if lang in ("all", c.language)]
+        h = [f for c, f in zip(hate, flagged[:len(hate)], strict=True) if lang in ("all", c.language)]
+        p = [f for c, f in zip(plain, flagged[len(hate):], strict=True) if lang in ("all", c.language)]
         out[lang] = {"group_hate_n": len(h), "group_hate_flagged": sum(h), "recall": sum(h) / len(h),
                      "no_group_n": len(p), "no_group_flagged": sum(p), "fpr": sum(p) / len(p)}
     return out

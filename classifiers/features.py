@@ -11,11 +11,13 @@ from __future__ import annotations
 import math
 import zlib
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils import Tags
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from classifiers.group_terms import GROUP_TERMS
@@ -51,7 +53,7 @@ class CommentFeaturizer(TransformerMixin, BaseEstimator):
         self.group_context = group_context
 
     # -- sklearn API -------------------------------------------------------------------
-    def fit(self, X: Any, y: Any = None) -> "CommentFeaturizer":
+    def fit(self, X: Any, y: Any = None) -> CommentFeaturizer:
         """Validate the input and parameters; hashing needs no learned vocabulary."""
         texts = self._texts(X, reset=True)
         if not isinstance(self.n_features, (int, np.integer)) or self.n_features < 2:
@@ -111,15 +113,15 @@ class CommentFeaturizer(TransformerMixin, BaseEstimator):
         names = [f"hash_{i}" for i in range(self.n_features)] + list(SIGNAL_NAMES[: self.n_signals_])
         return np.asarray(names, dtype=object)
 
-    def __sklearn_tags__(self):
+    def __sklearn_tags__(self) -> Tags:
         tags = super().__sklearn_tags__()
         tags.input_tags.string = True
         tags.requires_fit = True
         return tags
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         # Caches are rebuilt lazily; never persist them in the artifact.
-        state = super().__getstate__()
+        state: dict[str, Any] = super().__getstate__()
         for key in ("_lexicon", "_normalizer", "_word_cache", "_bigram_cache"):
             state.pop(key, None)
         return state
@@ -130,7 +132,7 @@ class CommentFeaturizer(TransformerMixin, BaseEstimator):
             raise ValueError("expected a sequence of texts, got a single string")
         if hasattr(X, "__array__") and not isinstance(X, np.ndarray):
             X = np.asarray(X)
-        if isinstance(X, np.ndarray) and X.ndim == 2 or (sp.issparse(X)):
+        if (isinstance(X, np.ndarray) and X.ndim == 2) or (sp.issparse(X)):
             arr = validate_data(self, X, reset=reset, dtype=None, ensure_all_finite=True)
             return [" ".join(str(v) for v in row) for row in np.asarray(arr)]
         texts = list(X)
@@ -203,7 +205,7 @@ class CommentFeaturizer(TransformerMixin, BaseEstimator):
     def bigram_cols(self, tokens: list[str]) -> list[int]:
         """Hashed columns of the word bigrams of ``tokens`` (empty if bigrams are off), followed
         by the group-context columns of ``context_words``."""
-        cols = [self._bigram_col(a, b) for a, b in zip(tokens, tokens[1:])] if self.word_bigrams else []
+        cols = [self._bigram_col(a, b) for a, b in pairwise(tokens)] if self.word_bigrams else []
         for w in self.context_words(tokens):
             cols.append(self._bigram_col("g:", w))
         return cols
@@ -213,24 +215,9 @@ class CommentFeaturizer(TransformerMixin, BaseEstimator):
         tokens, signals = self.parse(text)
         return tokens, [self.word_cols(t) for t in tokens], self.bigram_cols(tokens), signals
 
-    def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Sorted unique columns and values of one text's feature row."""
-        _, word_cols, bigrams, signals = self.analyse(text)
-        cols = np.concatenate(word_cols + [np.asarray(bigrams, dtype=np.int64)]) if word_cols else \
-            np.zeros(0, np.int64)
-        uniq, counts = np.unique(cols, return_counts=True)
-        vals = counts.astype(np.float64)
-        if len(vals):
-            vals /= math.sqrt(float(np.dot(vals, vals)))
-        if signals:
-            nz = [i for i, v in enumerate(signals) if v]
-            uniq = np.concatenate([uniq, np.asarray(nz, dtype=np.int64) + self.n_features])
-            vals = np.concatenate([vals, [signals[i] for i in nz]])
-        return uniq, vals
-
     def text_norm(self, word_cols: Sequence[np.ndarray], bigrams: Iterable[int]) -> float:
         """L2 norm of the raw n-gram counts (explanations divide by it)."""
-        parts = list(word_cols) + [np.asarray(list(bigrams), dtype=np.int64)]
+        parts = [*word_cols, np.asarray(list(bigrams), dtype=np.int64)]
         cols = np.concatenate(parts) if parts else np.zeros(0, np.int64)
         _, counts = np.unique(cols, return_counts=True)
         return math.sqrt(float(np.dot(counts, counts))) or 1.0

@@ -21,7 +21,8 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 
 from classifiers.datasets import Example
 from classifiers.model import HEADS, CommentModel
-from classifiers.training import DEFAULT_PARAMS, choose_thresholds, train
+from classifiers.thresholds import choose_thresholds
+from classifiers.training import DEFAULT_PARAMS, train
 
 # Share of each head's training weight the site's own rows carry (per run and head: weight =
 # share / (1 - share) * base rows of the head / site rows of the head, clipped to [1, MAX_WEIGHT]).
@@ -154,7 +155,7 @@ def train_with_feedback(base: list[Example], rows: Sequence[LabelRow], *, source
                         progress: bool = False, **params: Any) -> FeedbackResult:
     """Train a candidate on ``base`` plus the site's training rows; thresholds from the site's threshold rows."""
     split = split_labels(rows, eval_fraction, threshold_fraction, random_state)
-    w: dict[str, float] = {h: weight for h in HEADS} if weight is not None else head_weights(base, split.train, share)
+    w: dict[str, float] = dict.fromkeys(HEADS, weight) if weight is not None else head_weights(base, split.train, share)
     extra, extra_weights = label_examples(split.train, source, w)
     base_weights: list[dict[str, float]] = [{} for _ in base]
     model = train(list(base) + extra, random_state=random_state, progress=progress,

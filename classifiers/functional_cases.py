@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from classifiers.functional_cases_group import FUNCTIONALITIES_GROUP, RAW_GROUP
 
-__all__ = ["Case", "CASES", "FUNCTIONALITIES"]
+__all__ = ["CASES", "FUNCTIONALITIES", "Case"]
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,3 @@ gay gays lesbian lesbians homosexual homosexuals queer queers trans transgender 
 """
 GROUP_TERMS = frozenset((_ID + _EN).split())
 
-
-def group_term_count(tokens: list[str]) -> int:
-    """Number of tokens that are group nouns."""
-    return sum(1 for t in tokens if t in GROUP_TERMS)

@@ -12,6 +12,10 @@ import functools
 import re
 import threading
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from lingua import Language, LanguageDetector
 
 _STRIP_RE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|\d+")
 _WORD_RE = re.compile(r"[a-z']+")
@@ -44,7 +48,7 @@ ONE_HIT_AMBIGUOUS = frozenset("is was we will been kan lu lagi".split())
 
 
 @functools.cache
-def _detector():
+def _detector() -> LanguageDetector:
     from lingua import Language, LanguageDetectorBuilder
 
     langs = [Language.INDONESIAN, Language.ENGLISH, Language.MALAY, Language.TAGALOG,
@@ -73,7 +77,7 @@ def quick_language(clean: str) -> str | None:
     return None
 
 
-def _map(lang, text: str, malay_id_confidence: Iterator[float] | None = None) -> str:
+def _map(lang: Language | None, text: str, malay_id_confidence: Iterator[float] | None = None) -> str:
     """'id' / 'en' / 'other' of a lingua verdict; a Malay verdict takes the next value of
     ``malay_id_confidence`` (precomputed in a batch) or asks lingua now."""
     from lingua import Language
@@ -106,11 +110,12 @@ def start_detect_languages(texts: list[str]) -> Callable[[], list[str]]:
     out: list[str | None] = [quick_language(c) if c.strip() else "other" for c in clean]
     todo = [i for i, lang in enumerate(out) if lang is None]
     if not todo:
-        return lambda: out  # type: ignore[return-value]
+        done = cast(list[str], out)  # every text was decided by the pre-check
+        return lambda: done
     detector = _detector()  # built here, never concurrently in the thread
     errors: list[BaseException] = []
 
-    raw: list = []
+    raw: list[str] = []
 
     def work() -> None:  # lingua calls only: no Python work competing for the GIL
         try:
@@ -118,11 +123,11 @@ def start_detect_languages(texts: list[str]) -> Callable[[], list[str]]:
 
             texts_todo = [clean[i] for i in todo]
             langs = detector.detect_languages_in_parallel_of(texts_todo)
-            malay = [t for t, lang in zip(texts_todo, langs) if lang == Language.MALAY]
+            malay = [t for t, lang in zip(texts_todo, langs, strict=True) if lang == Language.MALAY]
             conf = iter(detector.compute_language_confidence_in_parallel(malay, Language.INDONESIAN)
                         if malay else ())
-            raw.extend(_map(lang, t, conf) for t, lang in zip(texts_todo, langs))
-        except BaseException as exc:  # re-raised in the caller's thread
+            raw.extend(_map(lang, t, conf) for t, lang in zip(texts_todo, langs, strict=True))
+        except BaseException as exc:  # noqa: BLE001 (re-raised in the caller's thread)
             errors.append(exc)
 
     if len(todo) < _THREAD_MIN_TEXTS:
@@ -137,9 +142,9 @@ def start_detect_languages(texts: list[str]) -> Callable[[], list[str]]:
             thread.join()
         if errors:
             raise errors[0]
-        for i, lang in zip(todo, raw):
+        for i, lang in zip(todo, raw, strict=True):
             out[i] = lang
-        return out  # type: ignore[return-value]
+        return cast(list[str], out)  # every undecided text now has lingua's verdict
 
     return result
 
@@ -148,8 +153,3 @@ def detect_languages(texts: list[str]) -> list[str]:
     """Batch version of ``detect_language`` (lingua runs the undecided texts on all cores)."""
     return start_detect_languages(texts)()
 
-
-def lingua_language(text: str) -> str:
-    """Lingua's verdict alone, without the pre-check (used to measure the pre-check)."""
-    clean = _prepare(text)
-    return _map(_detector().detect_language_of(clean), clean) if clean.strip() else "other"

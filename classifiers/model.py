@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from scipy.special import expit
 
 from classifiers import cascade
-from classifiers.features import CommentFeaturizer
 from classifiers.batch import batch_logits
+from classifiers.features import CommentFeaturizer
 from classifiers.language import detect_language, start_detect_languages
 from classifiers.signals import SIGNAL_NAMES, metadata_adjustments
 
@@ -88,7 +90,7 @@ class CommentModel:
         """True when comments in the uncertain band are re-scored by the sentence encoder."""
         return self.encoder is not None and self.encoder_status is None
 
-    def ngram_only(self) -> "CommentModel":
+    def ngram_only(self) -> CommentModel:
         """A view of this model that never calls the encoder (n-gram scores and thresholds)."""
         import copy
 
@@ -104,10 +106,10 @@ class CommentModel:
     def _build_lean(self) -> None:
         parts = [_linear_parts(self.heads[h]) for h in HEADS]
         # Column-major weight matrix (n_features, 4): W[cols] gathers one small block.
-        self._W = np.ascontiguousarray(np.stack([p[0] for p in parts], axis=1))
-        self._b = np.array([p[1] for p in parts])
-        self._cal_a = np.array([p[2] for p in parts])
-        self._cal_b = np.array([p[3] for p in parts])
+        self._W: npt.NDArray[np.float64] = np.ascontiguousarray(np.stack([p[0] for p in parts], axis=1))
+        self._b: npt.NDArray[np.float64] = np.array([p[1] for p in parts], dtype=np.float64)
+        self._cal_a: npt.NDArray[np.float64] = np.array([p[2] for p in parts], dtype=np.float64)
+        self._cal_b: npt.NDArray[np.float64] = np.array([p[3] for p in parts], dtype=np.float64)
         self._word_z: dict[str, tuple[tuple[int, ...], tuple[float, ...]]] = {}
         self._W_rows = {self.featurizer.n_features + i: tuple(self._W[self.featurizer.n_features + i].tolist())
                         for i in range(self._W.shape[0] - self.featurizer.n_features)}
@@ -140,8 +142,9 @@ class CommentModel:
         return probs, routed, enc_part
 
     # -- scoring ---------------------------------------------------------------------------
-    def _finish(self, probs: np.ndarray, language: str, metadata: Mapping[str, Any] | None) -> dict:
-        out: dict[str, Any] = {h: float(p) for h, p in zip(HEADS, probs)}
+    def _finish(self, probs: Sequence[float] | np.ndarray, language: str,
+                metadata: Mapping[str, Any] | None) -> dict[str, Any]:
+        out: dict[str, Any] = {h: float(p) for h, p in zip(HEADS, probs, strict=True)}
         for head, adj in metadata_adjustments(metadata).items():
             p = min(max(out[head], _EPS), 1 - _EPS)
             out[head] = float(expit(math.log(p / (1 - p)) + sum(v for _, v in adj)))
@@ -172,29 +175,30 @@ class CommentModel:
             for tok in tokens:
                 cols, w = self._word_entry(tok)
                 counts.update(cols)
-                z = [a + b for a, b in zip(z, w)]
+                z = [a + b for a, b in zip(z, w, strict=True)]
             bigrams = feat.bigram_cols(tokens)
             if bigrams:
                 counts.update(bigrams)
                 row = self._W[bigrams].sum(axis=0).tolist()
-                z = [a + b for a, b in zip(z, row)]
+                z = [a + b for a, b in zip(z, row, strict=True)]
             norm = math.sqrt(sum(c * c for c in counts.values()))
             z = [v / norm for v in z]
         nf = feat.n_features
         for i, v in enumerate(signals):
             if v:
-                z = [a + v * b for a, b in zip(z, self._W_rows[nf + i])]
-        return [a + b for a, b in zip(z, self._b_list)], tokens
+                z = [a + v * b for a, b in zip(z, self._W_rows[nf + i], strict=True)]
+        return [a + b for a, b in zip(z, self._b_list, strict=True)], tokens
 
     def score(self, text: str, **metadata: Any) -> dict[str, Any]:
         """Calibrated scores, language and model version for one comment (lean path)."""
         z, tokens = self._logits(text)
-        probs = [_sigmoid(-(a * v + b)) for a, v, b in zip(self._cal_a_list, z, self._cal_b_list)]
+        probs = [_sigmoid(-(a * v + b)) for a, v, b in zip(self._cal_a_list, z, self._cal_b_list, strict=True)]
         if self.encoder_active and cascade.route(np.array([probs]), HEADS, self._bands)[0]:
             probs = self._cascade(np.array([z]), np.array([probs]), [tokens])[0][0]
         return self._finish(probs, detect_language(text), metadata)
 
-    def score_many(self, texts: list[str], metadata: list[dict] | None = None) -> list[dict[str, Any]]:
+    def score_many(self, texts: list[str], metadata: Sequence[Mapping[str, Any]] | None = None
+                   ) -> list[dict[str, Any]]:
         """Score a batch: one sparse matrix product for all texts and heads."""
         if metadata is not None and len(metadata) != len(texts):
             raise ValueError("metadata must have one dict per text")
@@ -208,10 +212,10 @@ class CommentModel:
             if len(routed):
                 tokens = [self.featurizer.parse(texts[i])[0] for i in routed]
                 P[routed] = self._cascade(Z[routed], P[routed], tokens)[0]
-        P = P.tolist()
+        rows: list[list[float]] = P.tolist()
         langs = finish_languages()
-        metas = metadata or [None] * len(texts)
-        return [self._finish(P[i], langs[i], metas[i]) for i in range(len(texts))]
+        metas: list[Mapping[str, Any] | None] = list(metadata) if metadata is not None else [None] * len(texts)
+        return [self._finish(rows[i], langs[i], metas[i]) for i in range(len(texts))]
 
     def routed_share(self, texts: list[str]) -> float | None:
         """Share of ``texts`` the cascade sends to the encoder (None when it is not active)."""
@@ -250,10 +254,10 @@ class CommentModel:
         # each feature's share of z scales by -a or by w_ngram.
         scale = (self._comb[:, 0] if routed[0] else -self._cal_a) / norm
         contrib: dict[str, np.ndarray] = {}
-        for tok, cols in zip(tokens, word_cols):
+        for tok, cols in zip(tokens, word_cols, strict=True):
             # A word's weight = its unigram plus all of its character n-grams.
             contrib[tok] = contrib.get(tok, 0) + self._W[cols].sum(axis=0) * scale
-        names = [f"{a} {b}" for a, b in zip(tokens, tokens[1:])] if feat.word_bigrams else []
+        names = [f"{a} {b}" for a, b in pairwise(tokens)] if feat.word_bigrams else []
         names += [f"g:{w}" for w in feat.context_words(tokens)]  # word in a text naming a group
         for key, col in zip(names, bigrams, strict=True):
             contrib[key] = contrib.get(key, 0) + self._W[col] * scale
@@ -270,12 +274,3 @@ class CommentModel:
             items = sorted((it for it in items if it[1] > 0), key=lambda it: -it[1])[:top_k]
             out[head] = [{"feature": name, "contribution": round(value, 4)} for name, value in items]
         return self._finish(probs[0], detect_language(text), metadata), out
-
-    def decision(self, scores: Mapping[str, Any]) -> dict[str, str]:
-        """Map scores to 'allow' / 'hold' / 'reject' per head using the stored thresholds."""
-        out = {}
-        for head in HEADS:
-            t = self.thresholds.get(head, {})
-            s = float(scores[head])
-            out[head] = "reject" if s >= t.get("reject", 2) else "hold" if s >= t.get("hold", 2) else "allow"
-        return out

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
-import unicodedata
-from dataclasses import dataclass, field
+from typing import cast
 
-from classifiers.leet import LEET_GATE_RE as _LEET_GATE_RE, undo_leet  # noqa: F401
-from classifiers.urls import is_citation_url, is_shortener, url_domain  # noqa: F401 (re-exported)
+from classifiers.leet import LEET_GATE_RE as _LEET_GATE_RE
+from classifiers.leet import undo_leet
+from classifiers.urls import is_citation_url
 
 # Placeholder tokens: plain lowercase words so they survive tokenisation and become features.
 URL_TOKEN = "xurlx"
@@ -35,7 +38,7 @@ _CONTROL = "".join(chr(c) for c in range(32)) + "\x7f" + "".join(chr(c) for c in
 # Decorative brackets used by gambling spam (e.g. 【H】【o】【k】【i】) separate letters.
 _DECOR = "【】〖〗「」『』〔〕［］《》〈〉⟦⟧❮❯❰❱▪▫•·◆◇★☆✦✧♡♥❤"
 _ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
-_STRIP_TABLE = {ord(c): None for c in _ZERO_WIDTH}
+_STRIP_TABLE: dict[int, str | None] = {ord(c): None for c in _ZERO_WIDTH}
 _STRIP_TABLE.update({ord(c): " " for c in _CONTROL + _DECOR})
 
 _TLDS = (
@@ -96,10 +99,10 @@ def homoglyph_table() -> dict[int, str]:
         target = key.lower()
         for entry in entries:
             char = entry["c"]
-            if len(char) == 1 and not char.isascii():
-                # Letters win over digits: 'О' should become 'o', not '0'.
-                if ord(char) not in table or (target.isalpha() and not table[ord(char)].isalpha()):
-                    table[ord(char)] = target
+            # Letters win over digits: 'О' should become 'o', not '0'.
+            if len(char) == 1 and not char.isascii() and (
+                    ord(char) not in table or (target.isalpha() and not table[ord(char)].isalpha())):
+                table[ord(char)] = target
     return table
 
 
@@ -129,8 +132,6 @@ def clean_unicode(text: str) -> str:
     return text
 
 
-
-
 def _mostly_letters(chars: str) -> bool:
     # "1 2 3" is a list of numbers, not a spaced-out word.
     return sum(c.isalpha() for c in chars) * 2 > len(chars)
@@ -154,11 +155,8 @@ def _join_spaced_tokens(tokens: list[str]) -> list[str]:
             continue
         if run:
             flush()
-        if len(tok) >= 5 and _INTOKEN_SPACED_RE.fullmatch(tok):
-            joined = _SPACED_SEP_RE.sub("", tok)
-            if _mostly_letters(joined):
-                tok = joined
-        out.append(tok)
+        joined = _SPACED_SEP_RE.sub("", tok) if len(tok) >= 5 and _INTOKEN_SPACED_RE.fullmatch(tok) else ""
+        out.append(joined if joined and _mostly_letters(joined) else tok)
     if run:
         flush()
     return out
@@ -194,7 +192,7 @@ def _extract(text: str) -> tuple[str, Extracted]:
         urls.append(m.group(0))
         return f" {CITE_URL_TOKEN} " if is_citation_url(m.group(0)) else f" {URL_TOKEN} "
 
-    def _counter(i: int, token: str):
+    def _counter(i: int, token: str) -> Callable[[re.Match[str]], str]:
         def sub(_m: re.Match[str]) -> str:
             counts[i] += 1
             return f" {token} "
@@ -253,15 +251,15 @@ class TokenNormalizer:
         text, extracted = _extract(text)
         tokens = text.split()
         if _SPACED_CHARS.isdisjoint(tokens) or not _SPACED_RUN_RE.search(text):  # no "g o b l o k"
-            hits = list(map(self._cache.get, tokens))
-            if None in hits:
-                hits = [hit or self._token(tok) for hit, tok in zip(hits, tokens)]
+            cached_hits = list(map(self._cache.get, tokens))
+            hits = [hit or self._token(tok) for hit, tok in zip(cached_hits, tokens, strict=True)] \
+                if None in cached_hits else cast(list[tuple[tuple[str, ...], int]], cached_hits)
             return list(chain.from_iterable(map(itemgetter(0), hits))), extracted, sum(map(itemgetter(1), hits))
         words: list[str] = []
         gambling = 0
         run: list[str] = []
         cached = self._cache.get
-        for tok in tokens + [""]:
+        for tok in [*tokens, ""]:
             if len(tok) == 1 and tok in _SPACED_CHARS:
                 run.append(tok)
                 continue
@@ -301,11 +299,6 @@ def normalize_extract(text: str, lexicon: Lexicon | None = None) -> tuple[str, E
 def normalize(text: str, lexicon: Lexicon | None = None) -> str:
     """Return the normalised form of ``text`` (lowercase, evasion undone, placeholders)."""
     return normalize_extract(text, lexicon)[0]
-
-
-def tokenize(normalized: str) -> list[str]:
-    """Split normalised text (already space-separated by ``normalize``) into tokens."""
-    return normalized.split()
 
 
 _EMPTY_LEXICON = Lexicon()

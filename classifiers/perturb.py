@@ -18,18 +18,18 @@ import re
 from collections.abc import Callable
 
 __all__ = [
-    "LEET",
     "HOMOGLYPHS",
-    "ZERO_WIDTH",
+    "LEET",
     "PERTURBATIONS",
-    "leet",
-    "spacing",
+    "ZERO_WIDTH",
+    "casing",
     "elongation",
     "homoglyphs",
-    "zero_width",
-    "casing",
+    "leet",
     "mixed",
     "perturb",
+    "spacing",
+    "zero_width",
 ]
 
 # Letter -> leetspeak substitute (the ones the normaliser is meant to fold).

@@ -12,16 +12,15 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from .perturb import PERTURBATIONS
 
-__all__ = ["TARGET", "sample_positives", "run_robustness"]
+__all__ = ["TARGET", "run_robustness", "sample_positives"]
 
 TARGET = 0.10
-# score name -> (task of the examples, label that makes them positive)
-_SCORES = {"toxicity": "toxicity", "spam": "spam"}
 
-ScoreFn = Callable[[list[str]], Sequence[float]]
+ScoreFn = Callable[[list[str]], npt.ArrayLike]
 
 
 def sample_positives(examples: Sequence[Any], task: str, n: int, seed: int = 0) -> list[str]:
@@ -53,7 +52,7 @@ def _summary(orig: np.ndarray, pert: np.ndarray, threshold: float | None) -> dic
 def run_robustness(
     model_fns: Mapping[str, ScoreFn],
     samples: Mapping[str, list[str]],
-    thresholds: Mapping[str, Mapping[str, float | None]] | None = None,
+    thresholds: Mapping[str, float] | None = None,
     *,
     seed: int = 0,
     perturbations: Mapping[str, Callable[..., str]] = PERTURBATIONS,
@@ -77,8 +76,8 @@ def run_robustness(
         for pname, pfn in perturbations.items():
             perturbed = [pfn(t, seed=seed) for t in texts]
             pert = np.asarray(fn(perturbed), dtype=float)
-            row = {"model": model_name, "score": score, "perturbation": pname, "n": len(texts)}
-            row.update(_summary(orig, pert, thresholds.get(key)))  # type: ignore[arg-type]
+            row: dict[str, Any] = {"model": model_name, "score": score, "perturbation": pname, "n": len(texts)}
+            row.update(_summary(orig, pert, thresholds.get(key)))
             rows.append(row)
             if on_step:
                 on_step()

@@ -73,7 +73,7 @@ def text_signals(raw: str, extracted: Extracted, normalized: str = "",
         cited = [is_citation_domain(d) for d in all_domains]
         citations = sum(cited)
         links = len(all_domains) - citations
-        domains = {d for d, c in zip(all_domains, cited) if not c}
+        domains = {d for d, c in zip(all_domains, cited, strict=True) if not c}
         shortener = 1.0 if any(is_shortener(d) for d in domains) else 0.0
     else:
         domains, shortener = set(), 0.0
@@ -104,9 +104,7 @@ def _truthy(value: Any) -> bool | None:
         return None
     if isinstance(value, str):
         value = value.strip()
-        if value.lower() in ("", "0", "false", "no", "none", "null"):
-            return False
-        return True
+        return value.lower() not in ("", "0", "false", "no", "none", "null")
     return bool(value)
 
 

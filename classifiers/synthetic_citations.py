@@ -77,7 +77,7 @@ def _fill(templates: list[str], urls: list[str], lang: str, per_template: int,
         for j in range(per_template):
             picked = [urls[(i * step + j * 3 + k * 5) % len(urls)] for k in range(3)]
             text = tpl.format(u1=picked[0], u2=picked[1], u3=picked[2])
-            used = [u for k, u in enumerate(picked) if "{u%d}" % (k + 1) in tpl]
+            used = [u for k, u in enumerate(picked) if f"{{u{k + 1}}}" in tpl]
             out.append((text, lang, all(is_citation_url(u) for u in used)))
     return out
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.metrics import average_precision_score, f1_score, roc_auc_score
@@ -23,7 +24,7 @@ def split_examples(examples: list[Example], seed: int) -> tuple[list[Example], l
     return [examples[i] for i in idx_train], [examples[i] for i in idx_test]
 
 
-def heldout_metrics(model, test: list[Example]) -> dict[str, dict[str, float]]:
+def heldout_metrics(model: Any, test: list[Example]) -> dict[str, dict[str, Any]]:
     """Per source: ROC-AUC, PR-AUC and F1 at the hold threshold of the matching head."""
     by_source: dict[str, list[Example]] = {}
     for ex in test:
@@ -35,7 +36,7 @@ def heldout_metrics(model, test: list[Example]) -> dict[str, dict[str, float]]:
         y = np.array([r.label for r in rows])
         p = np.array([s[head] for s in scores])
         hold = model.thresholds[head]["hold"]
-        m = {"head": head, "n": len(rows), "positives": int(y.sum()),
+        m: dict[str, Any] = {"head": head, "n": len(rows), "positives": int(y.sum()),
              "roc_auc": round(float(roc_auc_score(y, p)), 4) if 0 < y.sum() < len(y) else None,
              "pr_auc": round(float(average_precision_score(y, p)), 4) if y.sum() else None,
              "f1_at_hold": round(float(f1_score(y, p >= hold, zero_division=0)), 4)}
@@ -63,7 +64,7 @@ def run_train(data_dir: Path, out: Path, seed: int) -> int:
     train_part, test_part = split_examples(examples, seed)
     from classifiers.encoder import EmbeddingCache, default_cache_path, encoder_status
 
-    extra: dict = {}
+    extra: dict[str, Any] = {}
     if encoder_status() is None:  # re-runs (and `moderation evaluate`) reuse the embeddings
         extra["embedder"] = EmbeddingCache(default_cache_path())
         console.print(f"encoder stage on; embeddings cached in {default_cache_path()}")

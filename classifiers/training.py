@@ -11,14 +11,15 @@ from contextlib import nullcontext
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import precision_recall_curve
 from sklearn.model_selection import train_test_split
 
 from classifiers.bias_terms import training_neutral_sentences
-from classifiers.cascade import DEFAULT_ROUTE_BANDS, combine, combiner_arrays, route
+from classifiers.cascade import DEFAULT_ROUTE_BANDS
 from classifiers.datasets import LABEL_MAPPING, RADIKALISME_POLICY, Example
 from classifiers.features import CommentFeaturizer
 from classifiers.model import HEADS, CommentModel
@@ -26,6 +27,7 @@ from classifiers.signals import METADATA_PRIORS
 from classifiers.synthetic_citations import citation_training_sentences
 from classifiers.synthetic_functional import functional_training_sentences
 from classifiers.synthetic_spam import gambling_promo_sentences, self_promo_sentences
+from classifiers.thresholds import HeadRows, Split, pick_thresholds
 
 # cls-3: functional training templates, optional encoder cascade, thresholds on their own split.
 MODEL_VERSION_PREFIX = "cls-3"
@@ -79,65 +81,42 @@ def _known_words(texts: list[str], slang: dict[str, str], min_count: int = 5) ->
     return "\n".join(sorted(words))
 
 
-def _head_rows(examples: list[Example], head: str, spam_w: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _head_rows(examples: list[Example], head: str, spam_w: float) -> HeadRows:
     """Indices, labels and sample weights of the examples one head trains on."""
-    idx, y, w = [], [], []
+    idx: list[int] = []
+    y: list[int] = []
+    w: list[float] = []
+
+    def add(i: int, label: int, weight: float = 1.0) -> None:
+        idx.append(i)
+        y.append(label)
+        w.append(weight)
+
     for i, ex in enumerate(examples):
         if head == "toxicity" and ex.task == "toxicity":
-            idx.append(i), y.append(ex.label), w.append(1.0)
+            add(i, ex.label)
         elif head == "identity_hate":
             if ex.identity_hate == 1:
-                idx.append(i), y.append(1), w.append(1.0)
+                add(i, 1)
             elif ex.task == "spam" or ex.label == 0 or (ex.source in IDENTITY_SOURCES and ex.identity_hate == 0):
-                idx.append(i), y.append(0), w.append(1.0)
+                add(i, 0)
         elif head == "spam":
             if ex.task == "spam":
-                idx.append(i), y.append(ex.label), w.append(1.0)
+                add(i, ex.label)
             else:  # tweets and posts are not comment spam; down-weighted, different register
-                idx.append(i), y.append(0), w.append(spam_w)
+                add(i, 0, spam_w)
         elif head == "gambling_promo":
-            idx.append(i), y.append(int(ex.gambling == 1)), w.append(1.0)
+            add(i, int(ex.gambling == 1))
     return np.asarray(idx, dtype=np.int64), np.asarray(y), np.asarray(w)
 
 
 def _reweight(idx: np.ndarray, y: np.ndarray, w: np.ndarray, extra: list[Mapping[str, float]],
-              head: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+              head: str) -> HeadRows:
     """Multiply each row's weight by its per-head factor (synthetic rows past ``extra``: 1); drop zeros."""
     factor = np.array([extra[i].get(head, 1.0) if i < len(extra) else 1.0 for i in idx], dtype=np.float64)
     w = w * factor
     keep = w > 0
     return idx[keep], y[keep], w[keep]
-
-
-def choose_thresholds(y: np.ndarray, p: np.ndarray, hold_precision: float,
-                      reject_precision: float, prevalence: float | None = None) -> dict[str, float]:
-    """Lowest score reaching each precision target on validation data (clipped to [0.05, 0.99]).
-
-    With ``prevalence``, precision is computed as if positives were that share of the traffic
-    (positives and negatives re-weighted to pi and 1 - pi), not at the validation set's own mix.
-    """
-    out = {}
-    if y.sum() == 0 or y.sum() == len(y):
-        return {"hold": 0.5, "reject": 0.9}
-    w = None
-    if prevalence is not None:
-        w = np.where(y == 1, prevalence / y.sum(), (1 - prevalence) / (len(y) - y.sum()))
-    prec, _, thr = precision_recall_curve(y, p, sample_weight=w)
-    for name, target in (("hold", hold_precision), ("reject", reject_precision)):
-        ok = np.flatnonzero(prec[:-1] >= target)
-        value = float(thr[ok[0]]) if len(ok) else 0.99
-        out[name] = round(min(max(value, 0.05), 0.99), 4)
-    out["reject"] = max(out["reject"], out["hold"])
-    return out
-
-
-def _threshold_rates(y: np.ndarray, p: np.ndarray, thr: dict[str, float]) -> dict[str, float]:
-    """Recall and false-positive rate at the chosen hold / reject thresholds (threshold split)."""
-    out = {}
-    for name, t in thr.items():
-        out[f"validation_recall_{name}"] = round(float(np.mean(p[y == 1] >= t)), 4)
-        out[f"validation_fpr_{name}"] = round(float(np.mean(p[y == 0] >= t)), 4)
-    return out
 
 
 def _synthetic_examples(functional_n: int = 120) -> list[Example]:
@@ -176,6 +155,22 @@ def _split(examples: list[Example], p: dict[str, Any], random_state: int) -> tup
     return cal, thr
 
 
+def _fit_head(X: sp.csr_matrix, head_rows: HeadRows, split: Split, head: str, C: float, random_state: int
+              ) -> tuple[Any, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """One head's calibrated classifier, and its raw logits and calibrated probabilities on every row."""
+    idx, y, w = head_rows
+    fit_m, cal_m = split.fit[idx], split.cal[idx]
+    if len(set(y[fit_m])) < 2 or len(set(y[cal_m])) < 2 or len(set(y[split.thr[idx]])) < 2:
+        raise ValueError(f"head {head}: need both classes in the training data")
+    lr = LogisticRegression(C=C, max_iter=2000, tol=1e-4, random_state=random_state,
+                            class_weight="balanced" if head == "identity_hate" else None)
+    lr.fit(X[idx[fit_m]], y[fit_m], sample_weight=w[fit_m])
+    # Frozen model: the folds only route predictions; one sigmoid is fitted on them all.
+    cal = CalibratedClassifierCV(FrozenEstimator(lr), method="sigmoid", cv=2, ensemble=False)
+    cal.fit(X[idx[cal_m]], y[cal_m])
+    return cal, lr.decision_function(X), cal.predict_proba(X)[:, 1]
+
+
 def _use_encoder(p: dict[str, Any], progress: bool) -> bool:
     from classifiers.encoder import encoder_status
 
@@ -199,6 +194,7 @@ def train(examples: list[Example], *, random_state: int = 0, progress: bool = Fa
 
     ``example_weights`` (optional, one mapping per example): per head, a factor on that example's
     training weight; 0 leaves the example out of that head (classifiers.feedback uses it).
+    ``encoder=False`` trains the n-gram stage only; ``encoder=True`` requires the encoder.
     """
     from classifiers.datasets import load_slang  # slang lives next to the data; optional
 
@@ -218,78 +214,42 @@ def train(examples: list[Example], *, random_state: int = 0, progress: bool = Fa
         known_words=_known_words(texts, slang),
     ).fit(texts)
     is_cal, is_thr = _split(examples, p, random_state)
-    is_fit = ~(is_cal | is_thr)
+    split = Split(fit=~(is_cal | is_thr), cal=is_cal, thr=is_thr)
     use_encoder = _use_encoder(p, progress)
     status = None
     if progress:
         from rich.console import Console
         status = Console(stderr=True).status("featurising")
+
+    def stage(message: str) -> None:
+        if status:
+            status.update(message)
+
     with status or nullcontext():
         X = _featurise(featurizer, texts, progress)
         _log(progress, f"  featurised in {time.perf_counter() - start:.0f}s")
+        rows = {h: _head_rows(examples, h, p["spam_weight_for_toxicity_rows"]) for h in HEADS}
+        if extra_weights is not None:
+            rows = {h: _reweight(*rows[h], extra_weights, h) for h in HEADS}
         heads: dict[str, Any] = {}
         z = np.zeros((len(examples), len(HEADS)))
         pn = np.zeros((len(examples), len(HEADS)))
-        rows = {h: _head_rows(examples, h, p["spam_weight_for_toxicity_rows"]) for h in HEADS}
         for j, head in enumerate(HEADS):
-            if status:
-                status.update(f"fitting head {head}")
-            idx, y, w = rows[head]
-            if extra_weights is not None:
-                idx, y, w = _reweight(idx, y, w, extra_weights, head)
-                rows[head] = (idx, y, w)
-            fit_m, cal_m = is_fit[idx], is_cal[idx]
-            if len(set(y[fit_m])) < 2 or len(set(y[cal_m])) < 2 or len(set(y[is_thr[idx]])) < 2:
-                raise ValueError(f"head {head}: need both classes in the training data")
-            lr = LogisticRegression(C=p["C"][head], max_iter=2000, tol=1e-4, random_state=random_state,
-                                    class_weight="balanced" if head == "identity_hate" else None)
-            lr.fit(X[idx[fit_m]], y[fit_m], sample_weight=w[fit_m])
-            # Frozen model: the folds only route predictions; one sigmoid is fitted on them all.
-            cal = CalibratedClassifierCV(FrozenEstimator(lr), method="sigmoid", cv=2, ensemble=False)
-            cal.fit(X[idx[cal_m]], y[cal_m])
-            heads[head] = cal
-            z[:, j] = lr.decision_function(X)
-            pn[:, j] = cal.predict_proba(X)[:, 1]
-            _log(progress, f"  head {head}: {fit_m.sum()} fit rows ({time.perf_counter() - start:.0f}s)")
-        encoder_part: dict[str, Any] | None = None
-        final = pn.copy()
+            stage(f"fitting head {head}")
+            heads[head], z[:, j], pn[:, j] = _fit_head(X, rows[head], split, head, p["C"][head], random_state)
+            _log(progress, f"  head {head}: {split.fit[rows[head][0]].sum()} fit rows "
+                           f"({time.perf_counter() - start:.0f}s)")
+        fitted = None
         if use_encoder:
             from classifiers.encoder import embed
-            from classifiers.training_encoder import Embeddings, capped_rows, fit_encoder_stage
+            from classifiers.training_encoder import Embeddings, encoder_stage
 
-            if status:
-                status.update("encoder stage (embedding)")
+            stage("encoder stage (embedding)")
             emb = Embeddings(examples, featurizer.parse, p.get("embedder") or embed)
-            enc_heads, combiners, info = fit_encoder_stage(
-                examples, rows.__getitem__, HEADS, is_fit, is_cal, z, pn, emb, p, random_state,
-                lambda m: _log(progress, m))
-            thr_rows = np.zeros(len(examples), dtype=bool)
-            thr_rows[capped_rows(examples, np.flatnonzero(is_thr), p["encoder_threshold_rows_per_source"])] = True
-            routed_thr = np.flatnonzero(thr_rows & route(pn, HEADS, p["route_bands"]))
-            z_enc = np.column_stack([enc_heads[h].decision_function(emb(routed_thr)) for h in HEADS])
-            final[routed_thr] = combine(z[routed_thr], z_enc, combiner_arrays(combiners, HEADS))[0]
-            info["routed_threshold_share"] = round(float(len(routed_thr) / max(1, is_thr.sum())), 4)
-            encoder_part = {"heads": enc_heads, "combiners": combiners,
-                            "route_bands": {h: tuple(v) for h, v in p["route_bands"].items()}, "info": info}
-        thresholds, thresholds_ngram, val_metrics = {}, {}, {}
-        for j, head in enumerate(HEADS):
-            idx, y, _ = rows[head]
-            spam_only = np.ones(len(idx), dtype=bool)
-            if head in ("spam", "gambling_promo"):
-                # Thresholds on comment / SMS rows only: tweets are easy non-spam and would make
-                # the false-positive rate look far lower than on a comment section.
-                spam_only = np.array([ex.task == "spam" for ex in (examples[i] for i in idx)])
-            prevalence = (p.get("threshold_prevalence") or {}).get(head)
-            targets = (p["hold_precision"][head], p["reject_precision"][head], prevalence)
-            keep = is_thr[idx] & spam_only
-            thresholds_ngram[head] = choose_thresholds(y[keep], pn[idx[keep], j], *targets)
-            if use_encoder:  # the cascade's scores exist on the capped threshold rows
-                keep &= thr_rows[idx]
-            yv = y[keep]
-            thresholds[head] = choose_thresholds(yv, final[idx[keep], j], *targets)
-            val_metrics[head] = {"n_train": int(is_fit[idx].sum()), "n_calibration": int(is_cal[idx].sum()),
-                                 "n_threshold": int(keep.sum()), "positives_train": int(y[is_fit[idx]].sum()),
-                                 **_threshold_rates(yv, final[idx[keep], j], thresholds[head])}
+            fitted = encoder_stage(examples, rows.__getitem__, HEADS, split, z, pn, emb, p, random_state,
+                                   lambda m: _log(progress, m))
+        thresholds, thresholds_ngram, val_metrics = pick_thresholds(examples, rows, HEADS, split, pn, fitted, p)
+    encoder_part = fitted.part if fitted else None
     version = f"{MODEL_VERSION_PREFIX}-{time.strftime('%Y%m%d')}-seed{random_state}"
     meta = _metadata(p, random_state, examples, val_metrics, start)
     meta["thresholds_ngram_only"] = thresholds_ngram
@@ -330,10 +290,8 @@ def _metadata(p: dict[str, Any], random_state: int, examples: list[Example], val
     }
 
 
-def _featurise(featurizer: CommentFeaturizer, texts: list[str], progress: bool):
+def _featurise(featurizer: CommentFeaturizer, texts: list[str], progress: bool) -> sp.csr_matrix:
     """Featurise in chunks so long runs show a progress line."""
-    import scipy.sparse as sp
-
     chunk = 5000
     blocks = []
     for i in range(0, len(texts), chunk):

@@ -13,16 +13,18 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from classifiers.cascade import route
+from classifiers.cascade import combine, combiner_arrays, route
 from classifiers.datasets import Example
 from classifiers.encoder import encoder_input
+from classifiers.thresholds import HeadRows, Split
 
-HeadRows = Callable[[str], tuple[np.ndarray, np.ndarray, np.ndarray]]
+RowsOf = Callable[[str], HeadRows]
 
 
 def capped_rows(examples: Sequence[Example], candidates: np.ndarray, cap: int) -> np.ndarray:
@@ -55,11 +57,11 @@ class Embeddings:
         need = [i for i in idx.tolist() if i not in self._rows]
         if need:
             texts = [encoder_input(self.parse(self.examples[i].text)[0]) for i in need]
-            self._rows.update(zip(need, self.embedder(texts)))
+            self._rows.update(zip(need, self.embedder(texts), strict=True))
         return np.stack([self._rows[i] for i in idx.tolist()]) if len(idx) else np.zeros((0, 384), np.float32)
 
 
-def fit_encoder_stage(examples: Sequence[Example], head_rows: HeadRows, heads: tuple[str, ...],
+def fit_encoder_stage(examples: Sequence[Example], head_rows: RowsOf, heads: tuple[str, ...],
                       fit_mask: np.ndarray, cal_mask: np.ndarray, z_ngram: np.ndarray, p_ngram: np.ndarray,
                       emb: Embeddings, params: dict[str, Any], random_state: int,
                       log: Callable[[str], None]) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
@@ -97,3 +99,30 @@ def fit_encoder_stage(examples: Sequence[Example], head_rows: HeadRows, heads: t
         log(f"  encoder head {head}: {int(sel.sum())} rows; combiner on {int(cal.sum())} routed "
             f"calibration rows, weights {info[head]['combiner']}")
     return enc_heads, combiners, info
+
+
+@dataclass
+class CascadeFit:
+    """The trained encoder stage and the cascade's scores on the threshold rows it was run on."""
+
+    part: dict[str, Any]  # heads, combiners, route_bands and info: what the model stores
+    final: np.ndarray  # n-gram probabilities, re-scored by the cascade on the routed threshold rows
+    thr_rows: np.ndarray  # the threshold rows the cascade scored (at most a cap per source)
+
+
+def encoder_stage(examples: Sequence[Example], head_rows: RowsOf, heads: tuple[str, ...], split: Split,
+                  z_ngram: np.ndarray, p_ngram: np.ndarray, emb: Embeddings, params: dict[str, Any],
+                  random_state: int, log: Callable[[str], None]) -> CascadeFit:
+    """Fit the encoder stage and score the capped threshold rows through the whole cascade."""
+    enc_heads, combiners, info = fit_encoder_stage(examples, head_rows, heads, split.fit, split.cal, z_ngram,
+                                                   p_ngram, emb, params, random_state, log)
+    thr_rows = np.zeros(len(examples), dtype=bool)
+    thr_rows[capped_rows(examples, np.flatnonzero(split.thr), params["encoder_threshold_rows_per_source"])] = True
+    routed = np.flatnonzero(thr_rows & route(p_ngram, heads, params["route_bands"]))
+    z_enc = np.column_stack([enc_heads[h].decision_function(emb(routed)) for h in heads])
+    final = p_ngram.copy()
+    final[routed] = combine(z_ngram[routed], z_enc, combiner_arrays(combiners, heads))[0]
+    info["routed_threshold_share"] = round(float(len(routed) / max(1, split.thr.sum())), 4)
+    part = {"heads": enc_heads, "combiners": combiners,
+            "route_bands": {h: tuple(v) for h, v in params["route_bands"].items()}, "info": info}
+    return CascadeFit(part, final, thr_rows)

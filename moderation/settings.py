@@ -101,6 +101,7 @@ class LearningSettings(_Strict):
     threshold_fraction: float = Field(0.2, ge=0, lt=1)
     site_share: float = Field(0.1, gt=0, lt=1)
     n_features: int = Field(0, ge=0, description="hashed features of a trained model (0: the classifiers' default)")
+    encoder: bool = Field(True, description="trained models get the sentence-encoder stage when it is installed")
     continuous_sites: list[str] = []
     min_new_labels: int = Field(500, ge=1)
     margin: float = Field(0.01, ge=0, le=1)

@@ -129,6 +129,8 @@ def _train(sessions: sessionmaker[Session], settings: Settings, site_id: str | N
     conf = settings.learning
     if conf.n_features:
         params = {"n_features": conf.n_features, **params}
+    if not conf.encoder:
+        params = {"encoder": False, **params}
     start = time.perf_counter()
     base = base_loader() if base_loader is not None else base_examples(settings, data_dir)
     base_train, base_test = split_examples(base, seed)

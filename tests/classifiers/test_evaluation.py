@@ -9,7 +9,7 @@ import zlib
 import numpy as np
 import pytest
 
-from classifiers import evaluation, evaluation_loso
+from classifiers import evaluation, evaluation_loso, evaluation_stages
 from classifiers import evaluation_metrics as em
 from classifiers.datasets import Example
 from classifiers.evaluation_suites import as_records, bias_table, pass_rates, run_functional
@@ -174,7 +174,7 @@ def test_evaluate_writes_report_json_and_small_pngs(tmp_path, monkeypatch):
     corpus = _corpus()
     neutral = {"seen_terms": as_records([("Jokowi hadir di acara", "id", "figure", "Jokowi"),
                                          ("Biden was at the event", "en", "figure", "Biden")])}
-    monkeypatch.setattr(evaluation, "LOSO_JOBS", 1)
+    monkeypatch.setattr(evaluation_stages, "LOSO_JOBS", 1)
     res = evaluation.evaluate(StandIn(), corpus, tmp_path, split=_split, train_fn=_train, neutral=neutral)
     report = (tmp_path / "REPORT.md").read_text(encoding="utf-8")
     for heading in ("Leave-one-source-out", "Held-out split", "Calibration", "Identity-term bias",
@@ -209,7 +209,7 @@ def test_run_loso_parallel_matches_serial():
 def test_model_card_blocks_are_rewritten_from_results(tmp_path, monkeypatch):
     from classifiers.evaluation_card import update_model_card
 
-    monkeypatch.setattr(evaluation, "LOSO_JOBS", 1)
+    monkeypatch.setattr(evaluation_stages, "LOSO_JOBS", 1)
     neutral = {"seen_terms": as_records([("Jokowi hadir di acara", "id", "figure", "Jokowi"),
                                          ("Biden was at the event", "en", "figure", "Biden")])}
     res = evaluation.evaluate(StandIn(), _corpus(), tmp_path, split=_split, train_fn=_train, neutral=neutral)

@@ -3,10 +3,16 @@ from __future__ import annotations
 
 import pytest
 
-from classifiers.feedback import LabelRow, label_examples, site_weight, split_labels, train_with_feedback
+from classifiers.encoder import encoder_status
+from classifiers.feedback import LabelRow, label_examples, site_thresholds, site_weight, split_labels, train_with_feedback
 from tests.classifiers.tiny import tiny_corpus
 
-PARAMS = {"n_features": 2**12, "slang": {}}
+# The n-gram stage only, except where a test is about the encoder stage (a small one: embedding
+# costs tens of ms per text).
+PARAMS = {"n_features": 2**12, "slang": {}, "encoder": False}
+ENCODER_PARAMS = {"n_features": 2**12, "slang": {}, "encoder": True, "functional_templates": 0,
+                  "encoder_rows_per_source": 20, "encoder_calibration_rows_per_source": 20,
+                  "encoder_threshold_rows_per_source": 20}
 CLEAN = {"toxicity": 0, "identity_hate": 0, "spam": 0, "gambling_promo": 0}
 
 
@@ -47,9 +53,15 @@ def test_site_weight(n_base: int, n_site: int, share: float, weight: float) -> N
     assert site_weight(n_base, n_site, share) == weight
 
 
-def test_feedback_model_learns_the_site_and_takes_its_thresholds() -> None:
-    result = train_with_feedback(tiny_corpus(), rows(200), source="site:news", version="fb-test", **PARAMS)
+@pytest.mark.parametrize("encoder", [False, pytest.param(True, marks=pytest.mark.skipif(
+    encoder_status() is not None, reason=str(encoder_status())))])
+def test_feedback_model_learns_the_site_and_takes_its_thresholds(encoder: bool) -> None:
+    result = train_with_feedback(tiny_corpus(), rows(200), source="site:news", version="fb-test",
+                                 **(ENCODER_PARAMS if encoder else PARAMS))
     model = result.model
+    assert model.encoder_active is encoder
+    # The site's operating points replace those of the way this model scores here (cascade or n-grams).
+    assert site_thresholds(model, result.split.thresholds)[0] == model.thresholds
     assert model.version == "fb-test" and result.info["rows"] == {"train": 128, "thresholds": 32, "evaluation": 40}
     assert model.score("warga zorblax kwimpul")["toxicity"] > 0.5 > model.score("warga flimwop tandrak")["toxicity"]
     assert result.info["thresholds_from"]["toxicity"].startswith("site rows (32, ")

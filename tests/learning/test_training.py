@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from classifiers.artifacts import loads
 from classifiers.feedback import gate
 from moderation.db import session_scope
 from moderation.extensions import get_sessionmaker, get_settings
@@ -23,8 +24,9 @@ from tests.moderator.helpers import site
 @pytest.fixture
 def learning_app(app_factory: Any, tmp_path: Path) -> Flask:
     base = write_base(tmp_path / "datasets")
-    app: Flask = app_factory(learning={"data_dir": str(base), "n_features": 4096, "continuous_sites": ["news"],
-                                       "min_new_labels": 50})
+    # The n-gram stage only (learning.encoder = false): the encoder stage has its own tests.
+    app: Flask = app_factory(learning={"data_dir": str(base), "n_features": 4096, "encoder": False,
+                                       "continuous_sites": ["news"], "min_new_labels": 50})
     site(app, "news")
     return app
 
@@ -57,6 +59,7 @@ def test_train_with_feedback_learns_the_sites_words(learning_app: Flask, tmp_pat
         assert info["rows"] == {"train": 102, "thresholds": 26, "evaluation": 32}
         assert info["thresholds_from"]["toxicity"].startswith("site rows (26")
         assert set(version.thresholds) == {"toxicity", "identity_hate", "spam", "gambling_promo"}
+        assert loads(store.artifact(session, version.id)).encoder is None  # learning.encoder = false
     # `moderation score --site news` scores with that version, output as `moderation score`.
     scored = learning_app.test_cli_runner().invoke(commands.score_registry, ["--site", "news"],
                                                    input="warga zorblax kwimpul\nwarga flimwop tandrak\n")

@@ -7,7 +7,9 @@ from typing import Any
 
 from tests.classifiers.tiny import tiny_corpus
 
-PARAMS: dict[str, Any] = {"n_features": 2**12, "slang": {"gblk": "goblok"}}
+# The n-gram stage only: these tests are about storing, switching and gating versions, and the
+# encoder stage (tests/classifiers/test_encoder_cascade.py) multiplies a tiny training's time.
+PARAMS: dict[str, Any] = {"n_features": 2**12, "slang": {"gblk": "goblok"}, "encoder": False}
 
 
 def write_base(folder: Path, n: int = 12) -> Path:
