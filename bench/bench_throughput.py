@@ -58,7 +58,8 @@ from bench_web import (
 )
 
 READ_THREAD = "http://bench.example/artikel-baca"
-CLASSES = {"sync": "", "gthread": "--worker-class gthread --threads 4 --keep-alive 5"}
+CLASSES = {"sync": "--threads 1", "gthread": "--threads 4",
+           "granian": "granian --blocking-threads 4 --log-level warning"}
 
 
 def load() -> float:

@@ -194,7 +194,9 @@ class Ours:
         self.env["MODERATION_CONFIG"] = str(config)
         if database_url:
             self.env["MODERATION_DATABASE_URL"] = database_url
-        if gunicorn_args:  # e.g. "--worker-class gthread --threads 4"; gunicorn reads it from the environment
+        # "--threads N" goes to `moderation web` (1: sync workers); "granian ..." runs granian instead.
+        self.web_args = gunicorn_args.split() if gunicorn_args.startswith("--threads") else []
+        if gunicorn_args.startswith("granian"):
             self.env["GUNICORN_CMD_ARGS"] = gunicorn_args
         self.moderation = str(VENV_BIN / "moderation")
         self.worker_env = dict(self.env)
@@ -215,8 +217,12 @@ class Ours:
         subprocess.run([self.moderation, "init-secrets", "--instance", str(self.dir / "instance")],
                        env=self.env, cwd=self.dir, check=True, capture_output=True)
         subprocess.run([self.moderation, "db", "upgrade"], env=self.env, cwd=self.dir, check=True, capture_output=True)
-        self.web_proc = self.procs.start("web", [self.moderation, "web", "--workers", str(self.workers)], self.env, self.dir,
-                                         self.dir / "web.log")
+        argv = [self.moderation, "web", "--workers", str(self.workers), *self.web_args]
+        if self.env.get("GUNICORN_CMD_ARGS", "").startswith("granian"):
+            # Another WSGI server for the comparison: granian (Rust), same app, same process count.
+            argv = [str(VENV_BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(self.port),
+                    "--workers", str(self.workers), *self.env.pop("GUNICORN_CMD_ARGS").split()[1:], "moderation.wsgi:app"]
+        self.web_proc = self.procs.start("web", argv, self.env, self.dir, self.dir / "web.log")
         self.start_worker(self.worker_concurrency)
         wait_http(f"http://127.0.0.1:{self.port}/api/v1/openapi.json", 60, self.procs)
         # The form tokens are issued here with the service's own function and key (same as
