@@ -307,6 +307,67 @@ def phase_postgres(args: argparse.Namespace, tmp: Path, rate: float) -> dict:
     return out
 
 
+# --------------------------------------------------------------------------- report
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}x" if b else "-"
+
+
+def report(results: dict) -> str:
+    """Markdown tables of whatever phases the results hold."""
+    out: list[str] = []
+    if r := results.get("reads"):
+        out += [f"Reads, a 200-comment thread (ours {r['ours_bytes']:,} B, Isso {r['isso_bytes']:,} B per answer; "
+                f"load {r['load_start']} -> {r['load_end']}):", "",
+                "| connections | ours GET/s | Isso GET/s | ratio | ours p50 / p99 ms | Isso p50 / p99 ms | CPU ms/GET ours / Isso |",
+                "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for c in sorted({int(k.split("-")[1]) for k in r if k.startswith("ours-")}):
+            o, i = r[f"ours-{c}"], r[f"isso-{c}"]
+            out.append(f"| {c} | {o['per_s']:.0f} | {i['per_s']:.0f} | {_ratio(o['per_s'], i['per_s'])} | "
+                       f"{o['p50_ms']} / {o['p99_ms']} | {i['p50_ms']} / {i['p99_ms']} | {o['cpu_ms']} / {i['cpu_ms']} |")
+        out.append("")
+    if r := results.get("submit"):
+        classes = sorted({k.split("-")[1] for k in r if k.startswith("ours-") and isinstance(r[k], dict)})
+        out += [f"Submit, web only (our worker stopped; load {r['load_start']} -> {r['load_end']}): accepted/s, "
+                "p50 / p99 ms, web CPU ms per accepted comment:", "",
+                "| connections | " + " | ".join(f"ours {c}" for c in classes) + " | Isso | best ours / Isso |",
+                "| ---: | " + " | ".join("---:" for _ in classes) + " | ---: | ---: |"]
+        for c in sorted({int(k.split("-")[1]) for k in r if k.startswith("isso-")}):
+            cells = [r[f"ours-{cls}-{c}"] for cls in classes]
+            i = r[f"isso-{c}"]
+            best = max(x["per_s"] for x in cells)
+            out.append(f"| {c} | " + " | ".join(f"{x['per_s']:.0f} ({x['p50_ms']} / {x['p99_ms']}; {x['cpu_ms']})" for x in cells)
+                       + f" | {i['per_s']:.0f} ({i['p50_ms']} / {i['p99_ms']}; {i['cpu_ms']}) | {_ratio(best, i['per_s'])} |")
+        out.append("")
+    for key, label in (("e2e", "End to end, SQLite"), ("postgres", "End to end, PostgreSQL, 2 web + 2 worker processes")):
+        e = results.get(key)
+        e = e.get("e2e") if key == "postgres" and e else e
+        if not e:
+            continue
+        out.append(f"{label}: offered {e['rate']:.0f}/s for {e['sent'] / e['rate']:.0f} s (sent in {e['wall_s']:.0f} s): "
+                   f"{e['accepted']} accepted, {e['decided']} decided, **{e['decisions_per_s']:.1f} decided/s**, "
+                   f"submit-to-decision p50 {e['p50_ms']:.0f} ms, p99 {e['p99_ms']:.0f} ms; submit p50 {e['submit_p50_ms']:.0f} ms "
+                   f"p99 {e['submit_p99_ms']:.0f} ms; pending after the drain: {e['pending_after']}; CPU per comment: "
+                   f"web {e['web_cpu_ms']} ms, worker {e['worker_cpu_ms']} ms, Redis {e['redis_cpu_ms']} ms.")
+        if m := e.get("model") or results.get(key, {}).get("model"):
+            out.append(f"Model's own CPU on the same texts: {m['single_ms']} ms per comment one at a time, "
+                       f"{m['batch_ms']} ms in batches of {m['batch']}; worker overhead (worker CPU minus the model) "
+                       f"{e['worker_cpu_ms'] - m['single_ms']:.1f} to {e['worker_cpu_ms'] - m['batch_ms']:.1f} ms.")
+        out.append("")
+    if r := results.get("postgres"):
+        o = r["submit-16"]
+        out += [f"PostgreSQL web only at 16 connections: {o['per_s']:.0f}/s, p50 / p99 {o['p50_ms']} / {o['p99_ms']} ms, "
+                f"web CPU {o['cpu_ms']} ms; the queue then drained by 2 worker processes at {r['drain']['per_s']}/s "
+                f"(load {r['load_start']} -> {r['load_end']}).", ""]
+    if r := results.get("scale"):
+        out += ["| worker processes | queued | decisions/s (10th-90th percentile) | load |", "| ---: | ---: | ---: | ---: |"]
+        for k, v in r.items():
+            if k.startswith("processes-"):
+                out.append(f"| {k.split('-')[1]} | {v['queued']} | {v['per_s']} | {v['load']} |")
+        out.append("")
+    return "\n".join(out)
+
+
 # --------------------------------------------------------------------------- main
 
 def main() -> int:
@@ -324,7 +385,11 @@ def main() -> int:
                                                              "postgresql+psycopg://postgres@127.0.0.1:5432/test_bench"))
     ap.add_argument("--isso-venv", type=Path, default=BENCH / ".isso-venv")
     ap.add_argument("--json", type=Path, default=WEB / "throughput-last-run.json")
+    ap.add_argument("--report", action="store_true", help="only print the tables of the last run's JSON")
     args = ap.parse_args()
+    if args.report:
+        print(report(json.loads(args.json.read_text())))
+        return 0
     args.levels = [int(x) for x in args.levels.split(",")]
     args.classes = [c for c in args.classes.split(",") if c]
     args.scale = [int(x) for x in args.scale.split(",")]
@@ -350,7 +415,9 @@ def main() -> int:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         args.json.write_text(json.dumps(results, indent=1, default=str) + "\n")
-    print(json.dumps({k: v for k, v in results.items() if k != "machine"}, indent=1, default=str))
+    text = report(results)
+    args.json.with_suffix(".md").write_text(text + "\n")
+    print(text)
     undecided = [results.get("e2e", {}).get("pending_after", 0), results.get("postgres", {}).get("e2e", {}).get("pending_after", 0)]
     return 1 if any(undecided) else 0
 
