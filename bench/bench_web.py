@@ -334,7 +334,7 @@ def run_wrk(target: str, port: int, conns: int, seconds: float, offset: int, tok
            "BENCH_THREADS": str(PAGES), "BENCH_WRK_THREADS": "1", "BENCH_PATH": get_path or "/"}
     if tokens_file:
         env["BENCH_TOKENS"] = str(tokens_file)
-    argv = ["wrk", "-t", "1", "-c", str(conns), "-d", f"{seconds}s", "--timeout", "10s",
+    argv = ["wrk", "-t", "1", "-c", str(conns), "-d", f"{seconds:g}s", "--timeout", "10s",
             "-s", str(WEB / "get.lua" if get_path else LUA), f"http://127.0.0.1:{port}"]
     cpu0 = tree_cpu(cpu_pids or [])
     out = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=seconds + 60)
