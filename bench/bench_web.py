@@ -2,8 +2,8 @@
 
 Run from the repository root with the project's virtualenv:
 
-    /work/venv/bin/python bench/bench_web.py            # full run, about 2.5 minutes
-    /work/venv/bin/python bench/bench_web.py --quick    # shorter phases, for a smoke test
+    .venv/bin/python bench/bench_web.py            # full run, about 2.5 minutes
+    .venv/bin/python bench/bench_web.py --quick    # smoke test (CI): ours alone, ~30 s, exit 1 if a comment is left undecided
 
 Everything runs on loopback in a temporary directory under /tmp that is removed at the end:
 
@@ -152,9 +152,9 @@ def ensure_isso_venv(venv: Path) -> Path:
     return venv
 
 
-def start_isso(procs: Procs, venv: Path, tmp: Path, workers: int) -> int:
+def start_isso(procs: Procs, venv: Path, tmp: Path, workers: int, name: str = "isso") -> int:
     port = free_port()
-    d = tmp / "isso"
+    d = tmp / name
     d.mkdir()
     cfg = d / "isso.cfg"
     cfg.write_text((WEB / "isso.cfg.in").read_text().format(dbpath=d / "comments.db", closed_port=free_port(), port=port))
@@ -175,10 +175,14 @@ def start_isso(procs: Procs, venv: Path, tmp: Path, workers: int) -> int:
 # --------------------------------------------------------------------------- ours
 
 class Ours:
-    def __init__(self, procs: Procs, tmp: Path, workers: int, classifiers: Path | None = None) -> None:
+    def __init__(self, procs: Procs, tmp: Path, workers: int, classifiers: Path | None = None, *,
+                 name: str = "ours", database_url: str | None = None, gunicorn_args: str = "",
+                 worker_concurrency: int = 1) -> None:
         self.procs, self.tmp, self.workers = procs, tmp, workers
-        self.dir = tmp / "ours"
+        self.worker_concurrency = worker_concurrency
+        self.dir = tmp / name
         self.dir.mkdir()
+        self.pg = database_url if database_url and database_url.startswith("postgresql") else None
         self.db = self.dir / "moderation.sqlite"
         self.port = free_port()
         self.redis_port = free_port()
@@ -188,6 +192,12 @@ class Ours:
         self.env = {k: v for k, v in os.environ.items()
                     if not k.startswith("MODERATION_") and k not in ("DATABASE_URL", "REDIS_URL", "PORT")}
         self.env["MODERATION_CONFIG"] = str(config)
+        if database_url:
+            self.env["MODERATION_DATABASE_URL"] = database_url
+        # "--threads N" goes to `moderation web` (1: sync workers); "granian ..." runs granian instead.
+        self.web_args = gunicorn_args.split() if gunicorn_args.startswith("--threads") else []
+        if gunicorn_args.startswith("granian"):
+            self.env["GUNICORN_CMD_ARGS"] = gunicorn_args
         self.moderation = str(VENV_BIN / "moderation")
         self.worker_env = dict(self.env)
         if classifiers is not None:
@@ -201,14 +211,19 @@ class Ours:
         self._seq = 0
 
     def start(self) -> None:
-        self.procs.start("redis", ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1",
+        self.redis_proc = self.procs.start("redis", ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1",
                                    "--save", "", "--appendonly", "no", "--dir", str(self.dir)],
                          self.env, self.dir, self.dir / "redis.log")
         subprocess.run([self.moderation, "init-secrets", "--instance", str(self.dir / "instance")],
                        env=self.env, cwd=self.dir, check=True, capture_output=True)
         subprocess.run([self.moderation, "db", "upgrade"], env=self.env, cwd=self.dir, check=True, capture_output=True)
-        self.procs.start("web", [self.moderation, "web", "--workers", str(self.workers)], self.env, self.dir, self.dir / "web.log")
-        self.procs.start("worker", [self.moderation, "worker", "--concurrency", "1"], self.worker_env, self.dir, self.dir / "worker.log")
+        argv = [self.moderation, "web", "--workers", str(self.workers), *self.web_args]
+        if self.env.get("GUNICORN_CMD_ARGS", "").startswith("granian"):
+            # Another WSGI server for the comparison: granian (Rust), same app, same process count.
+            argv = [str(VENV_BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(self.port),
+                    "--workers", str(self.workers), *self.env.pop("GUNICORN_CMD_ARGS").split()[1:], "moderation.wsgi:app"]
+        self.web_proc = self.procs.start("web", argv, self.env, self.dir, self.dir / "web.log")
+        self.start_worker(self.worker_concurrency)
         wait_http(f"http://127.0.0.1:{self.port}/api/v1/openapi.json", 60, self.procs)
         # The form tokens are issued here with the service's own function and key (same as
         # GET /api/v1/form-token, without spending the server's CPU on thousands of GETs).
@@ -216,6 +231,16 @@ class Ours:
         from moderation.settings import load_settings  # noqa: PLC0415
 
         self.settings = load_settings(environ=self.env, root=self.dir)
+
+    def start_worker(self, concurrency: int) -> None:
+        """One Celery worker (prefork, `concurrency` processes) for the scoring queue."""
+        self.worker_proc = self.procs.start("worker", [self.moderation, "worker", "--concurrency", str(concurrency)],
+                                            self.worker_env, self.dir, self.dir / f"worker-{len(self.procs.children)}.log")
+
+    def stop_worker(self) -> None:
+        """Stop this service's Celery worker (warm shutdown; unacked messages go back to the queue)."""
+        stop_groups([self.worker_proc])
+        self.procs.children = [(n, p) for n, p in self.procs.children if p is not self.worker_proc]
 
     def page(self, n: int) -> str:
         return f"http://bench.example/artikel-{n % PAGES}"
@@ -248,6 +273,12 @@ class Ours:
 
     # -- database views (read-only; WAL lets us read while the service writes)
     def sql(self, query: str, *args: object) -> list[tuple]:
+        if self.pg:
+            import psycopg  # noqa: PLC0415
+
+            with psycopg.connect(self.pg.replace("postgresql+psycopg://", "postgresql://")) as con:
+                return con.execute(query.replace("?", "%s").replace("json_extract(signals, '$.form_token')",
+                                                                    "signals->>'form_token'"), args).fetchall()
         con = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=30)
         try:
             return con.execute(query, args).fetchall()
@@ -259,6 +290,12 @@ class Ours:
 
     def pending(self) -> int:
         return self.sql("SELECT count(*) FROM comments WHERE status = 'pending'")[0][0]
+
+    def undecided(self, ids: list[int]) -> list[int]:
+        """The accepted comments (by id) still pending or without a decision row."""
+        decided = {row[0] for row in self.sql(
+            "SELECT c.id FROM comments c JOIN decisions d ON d.comment_id = c.id WHERE c.status != 'pending'")}
+        return sorted(set(ids) - decided)
 
     def drain(self, timeout: float = 240) -> float:
         """Wait until every comment is decided; returns the seconds waited."""
@@ -276,7 +313,7 @@ class Ours:
             statuses[status] = statuses.get(status, 0) + 1
             tokens[tok] = tokens.get(tok, 0) + 1
             if dec:
-                c, d = datetime.fromisoformat(created), datetime.fromisoformat(dec)
+                c, d = (x if isinstance(x, datetime) else datetime.fromisoformat(x) for x in (created, dec))
                 lat.append((d - c).total_seconds() * 1000)
                 decided.append(d)
         rate = float("nan")
@@ -291,13 +328,14 @@ class Ours:
 # --------------------------------------------------------------------------- load generators
 
 def run_wrk(target: str, port: int, conns: int, seconds: float, offset: int, tokens_file: Path | None,
-            cpu_pids: list[int] | None = None) -> dict:
+            cpu_pids: list[int] | None = None, get_path: str | None = None) -> dict:
+    """wrk POSTing new comments (post.lua), or GETting `get_path` (get.lua, 200 counts as accepted)."""
     env = {**os.environ, "BENCH_TARGET": target, "BENCH_OFFSET": str(offset), "BENCH_TEXT": TEXT,
-           "BENCH_THREADS": str(PAGES), "BENCH_WRK_THREADS": "1"}
+           "BENCH_THREADS": str(PAGES), "BENCH_WRK_THREADS": "1", "BENCH_PATH": get_path or "/"}
     if tokens_file:
         env["BENCH_TOKENS"] = str(tokens_file)
-    argv = ["wrk", "-t", "1", "-c", str(conns), "-d", f"{seconds}s", "--timeout", "10s", "-s", str(LUA),
-            f"http://127.0.0.1:{port}"]
+    argv = ["wrk", "-t", "1", "-c", str(conns), "-d", f"{seconds:g}s", "--timeout", "10s",
+            "-s", str(WEB / "get.lua" if get_path else LUA), f"http://127.0.0.1:{port}"]
     cpu0 = tree_cpu(cpu_pids or [])
     out = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=seconds + 60)
     cpu_s = tree_cpu(cpu_pids or []) - cpu0
@@ -305,7 +343,7 @@ def run_wrk(target: str, port: int, conns: int, seconds: float, offset: int, tok
     if line is None:
         raise RuntimeError(f"wrk gave no result: {out.stdout}\n{out.stderr}")
     r = json.loads(line[len("BENCH_JSON "):])
-    ok_codes = {"202"} if target == "ours" else {"201", "202"}
+    ok_codes = {"200"} if get_path else {"202"} if target == "ours" else {"201", "202"}
     secs = r["duration_us"] / 1e6
     accepted = sum(v for k, v in r["statuses"].items() if k in ok_codes)
     r.update(target=target, conns=conns, seconds=secs, accepted=accepted,
@@ -315,16 +353,19 @@ def run_wrk(target: str, port: int, conns: int, seconds: float, offset: int, tok
     return r
 
 
-async def _paced(port: int, payloads: list[bytes], rate: float) -> list[tuple[float, float, int]]:
-    """Open loop: request i starts at t0 + i/rate whatever happened to the others."""
+async def _paced(port: int, payloads: list[bytes], rate: float) -> list[tuple[float, float, int, int]]:
+    """Open loop: request i starts at t0 + i/rate whatever happened to the others.
+
+    Each result is (start s, latency ms, HTTP status, comment id of a 202 or 0).
+    """
     loop = asyncio.get_running_loop()
     t0 = loop.time() + 0.2
-    results: list[tuple[float, float, int]] = []
+    results: list[tuple[float, float, int, int]] = []
 
     async def one(i: int, payload: bytes) -> None:
         await asyncio.sleep(max(0.0, t0 + i / rate - loop.time()))
         start = loop.time()
-        status = 0
+        status = comment_id = 0
         try:
             reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 30)
             writer.write(payload)
@@ -332,27 +373,30 @@ async def _paced(port: int, payloads: list[bytes], rate: float) -> list[tuple[fl
             data = await asyncio.wait_for(reader.read(), 30)
             writer.close()
             status = int(data[9:12]) if data[:5] == b"HTTP/" else 0
-        except (OSError, asyncio.TimeoutError, ValueError):
-            status = 0
-        results.append((start - t0, (loop.time() - start) * 1000, status))
+            if status == 202:
+                comment_id = int(json.loads(data.split(b"\r\n\r\n", 1)[1])["id"])
+        except (OSError, asyncio.TimeoutError, ValueError, KeyError, IndexError):
+            status = status or 0
+        results.append((start - t0, (loop.time() - start) * 1000, status, comment_id))
 
     await asyncio.gather(*(one(i, p) for i, p in enumerate(payloads)))
     return results
 
 
-def paced_phase(ours: Ours, rate: float, seconds: float, offset: int) -> dict:
+def paced_phase(ours: Ours, rate: float, seconds: float, offset: int, drain_timeout: float = 240) -> dict:
     count = max(1, int(rate * seconds))
     payloads = [ours.request_bytes(offset + i, page, tok) for i, (page, tok) in enumerate(ours.tokens(count))]
     first = ours.max_id() + 1
     t = time.monotonic()
     res = asyncio.run(_paced(ours.port, payloads, rate))
     wall = time.monotonic() - t
-    waited = ours.drain()
+    waited = ours.drain(drain_timeout)
     last = ours.max_id()
-    lat = [ms for _s, ms, st in res if st == 202]
+    lat = [ms for _s, ms, st, _id in res if st == 202]
     d = ours.decisions(first, last)
     d.update(rate=rate, sent=count, wall_s=wall, accepted=len(lat), other=count - len(lat),
-             submit_p50_ms=pct(lat, 50), submit_p99_ms=pct(lat, 99), drain_wait_s=waited)
+             submit_p50_ms=pct(lat, 50), submit_p99_ms=pct(lat, 99), drain_wait_s=waited,
+             undecided=ours.undecided([cid for *_rest, cid in res if cid]))
     return d
 
 
@@ -368,6 +412,56 @@ def one_at_a_time(ours: Ours, count: int, offset: int) -> dict:
         while time.monotonic() < deadline and not ours.sql("SELECT decided_at FROM comments WHERE id = ?", cid)[0][0]:
             time.sleep(0.005)
     return ours.decisions(first, ours.max_id())
+
+
+def warm_up(ours: Ours, allow_unscored: bool) -> None:
+    """One comment with a token fetched over HTTP, decided before the load starts (loads the model)."""
+    page = ours.page(0)
+    single_warm = urllib.request.Request(f"http://127.0.0.1:{ours.port}/api/v1/comments",
+                                         data=ours.body(999_000_000, page, ours.token_via_http(page)),
+                                         headers={"Content-Type": "application/json"}, method="POST")
+    with urllib.request.urlopen(single_warm, timeout=10) as r:
+        assert r.status == 202, r.status
+        warm_id = json.load(r)["id"]
+    ours.drain(120)
+    reasons = ours.sql("SELECT reasons FROM decisions WHERE comment_id = ?", warm_id)
+    if not reasons or "classifier_unavailable" in reasons[0][0]:
+        msg = ("the worker could not score the warm-up comment (classifier_unavailable): the classifiers "
+               "package has no usable model; pass --classifiers PATH (a checkout with classifiers/)")
+        if not allow_unscored:
+            raise SystemExit(msg)
+        log("WARNING: " + msg)
+
+
+def smoke(args: argparse.Namespace) -> int:
+    """--quick: a few seconds of real load on our stack alone; 1 if any accepted comment is left undecided."""
+    tmp = Path(tempfile.mkdtemp(prefix="bench-web-quick-", dir="/tmp"))
+    procs = Procs()
+    t_start = time.monotonic()
+    try:
+        ours = Ours(procs, tmp, args.workers, args.classifiers)
+        ours.start()
+        log(f"quick: ours on :{ours.port} (gunicorn {args.workers} workers + celery worker -c 1), SQLite, "
+            f"load {os.getloadavg()[0]:.2f}")
+        warm_up(ours, args.allow_unscored)
+        # Faster than one worker scores one at a time, so the queue gets deep enough to batch.
+        r = paced_phase(ours, args.quick_rate, args.quick_seconds, 0, drain_timeout=args.quick_drain)
+    finally:
+        procs.stop_all()
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print(f"quick: {r['accepted']}/{r['sent']} accepted at {args.quick_rate:.0f}/s for {args.quick_seconds:.0f} s, "
+          f"submit p50 {r['submit_p50_ms']:.1f} ms p99 {r['submit_p99_ms']:.1f} ms; "
+          f"decided {r['decided']}, submit-to-decision p50 {r['p50_ms']:.0f} ms p99 {r['p99_ms']:.0f} ms, "
+          f"queue drained in {r['drain_wait_s']:.1f} s; statuses {r['statuses']}; "
+          f"elapsed {time.monotonic() - t_start:.1f} s")
+    if not r["accepted"]:
+        print("FAIL: no comment was accepted")
+        return 1
+    if r["undecided"]:
+        print(f"FAIL: {len(r['undecided'])} accepted comments left undecided: {r['undecided'][:20]}")
+        return 1
+    return 0
 
 
 # --------------------------------------------------------------------------- report
@@ -443,7 +537,12 @@ def main() -> int:
     ap.add_argument("--single", type=int, default=30, help="comments in the one-at-a-time phase")
     ap.add_argument("--isso-venv", type=Path, default=BENCH / ".isso-venv")
     ap.add_argument("--json", type=Path, default=WEB / "last-run.json", help="where to write raw results")
-    ap.add_argument("--quick", action="store_true", help="3 s levels, 6 s half-load phase, 10 serial comments")
+    ap.add_argument("--quick", action="store_true",
+                    help="smoke test: our stack alone (no Isso, no wrk), a few seconds of paced load; "
+                         "exits 1 if any accepted comment is left undecided")
+    ap.add_argument("--quick-rate", type=float, default=60, help="--quick: comments per second")
+    ap.add_argument("--quick-seconds", type=float, default=4, help="--quick: seconds of load")
+    ap.add_argument("--quick-drain", type=float, default=60, help="--quick: seconds allowed to drain the queue")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
     ap.add_argument("--classifiers", type=Path, default=Path(os.environ["BENCH_CLASSIFIERS"]) if os.environ.get("BENCH_CLASSIFIERS") else None,
                     help="a checkout whose classifiers/ package the worker should use (default: this repository's)")
@@ -451,7 +550,9 @@ def main() -> int:
                     help="go on even if the worker cannot score (comments end held as classifier_unavailable)")
     args = ap.parse_args()
     if args.quick:
-        args.seconds, args.half_seconds, args.single = 3, 6, 10
+        if not shutil.which("redis-server"):
+            sys.exit("redis-server not found (Debian: apt-get install redis-server)")
+        return smoke(args)
     levels = [int(x) for x in args.levels.split(",")]
     for tool in ("wrk", "redis-server"):
         if not shutil.which(tool):
@@ -472,22 +573,7 @@ def main() -> int:
                                                     capture_output=True, text=True).stdout.strip()
         log(f"ours on :{ours.port} (gunicorn {args.workers} workers + celery worker -c 1), Isso on :{isso_port}")
 
-        # Sanity: a token fetched over HTTP is accepted like the pre-issued ones; loads the model too.
-        page = ours.page(0)
-        single_warm = urllib.request.Request(f"http://127.0.0.1:{ours.port}/api/v1/comments",
-                                             data=ours.body(999_000_000, page, ours.token_via_http(page)),
-                                             headers={"Content-Type": "application/json"}, method="POST")
-        with urllib.request.urlopen(single_warm, timeout=10) as r:
-            assert r.status == 202, r.status
-            warm_id = json.load(r)["id"]
-        ours.drain(120)
-        reasons = ours.sql("SELECT reasons FROM decisions WHERE comment_id = ?", warm_id)
-        if not reasons or "classifier_unavailable" in reasons[0][0]:
-            msg = ("the worker could not score the warm-up comment (classifier_unavailable): the classifiers "
-                   "package has no usable model; pass --classifiers PATH (a checkout with classifiers/)")
-            if not args.allow_unscored:
-                raise SystemExit(msg)
-            log("WARNING: " + msg)
+        warm_up(ours, args.allow_unscored)
 
         offset = 0
         tok_file = tmp / "tokens.tsv"
@@ -558,6 +644,10 @@ def main() -> int:
     print(f"elapsed {results['elapsed_s']} s")
     args.json.write_text(json.dumps(results, indent=1, default=str) + "\n")
     (args.json.with_suffix(".md")).write_text(text + "\n")
+    pending = results["all_comments"]["statuses"].get("pending", 0)
+    if pending:
+        print(f"FAIL: {pending} accepted comments left undecided")
+        return 1
     return 0
 
 

@@ -104,11 +104,13 @@ def rotate_keys(batch_size: int | None) -> None:
 
 @click.command("web")
 @click.option("--workers", default=2, show_default=True, help="gunicorn worker processes")
+@click.option("--threads", default=processes.WEB_THREADS, show_default=True,
+              help="threads per worker (gthread, keep-alive); 1 for sync workers")
 @with_appcontext
-def web(workers: int) -> None:
+def web(workers: int, threads: int) -> None:
     """Serve the web app with gunicorn on settings host:port."""
     _warn_if_shared()
-    argv = processes.web_argv(_settings(), workers)
+    argv = processes.web_argv(_settings(), workers, threads)
     os.execv(argv[0], argv)
 
 

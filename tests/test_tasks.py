@@ -363,3 +363,36 @@ def test_explanations_use_the_same_metadata_as_the_scores(app: Flask, fake_model
     assert fake_model.metadata == [{"website": True}]
     features = [item["feature"] for item in decision_of(app, comment_id).explanation["toxicity"]]
     assert features == ["goblok", "meta:website"]
+
+
+class OnePassModel(FakeModel):
+    """A model that scores and explains from one featurisation, as the shipped one does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passes: list[str] = []
+
+    def score(self, text: str, **metadata: Any) -> dict[str, Any]:
+        self.passes.append("score")
+        return super().score(text, **metadata)
+
+    def explain(self, text: str, top_k: int = 5, **metadata: Any) -> dict[str, list[dict[str, Any]]]:
+        self.passes.append("explain")
+        return super().explain(text, top_k, **metadata)
+
+    def score_and_explain(self, text: str, top_k: int = 5, **metadata: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        self.passes.append("both")
+        return FakeModel.score(self, text, **metadata), FakeModel.explain(self, text, top_k, **metadata)
+
+
+def test_one_model_pass_per_comment_when_the_model_can(app: Flask) -> None:
+    model = OnePassModel()
+    model_cache.set_model(model)
+    try:
+        comment_id = make_comment(app, "dasar goblok", website="https://budi.example")
+        assert score(app, comment_id) == "held"
+    finally:
+        model_cache.set_model(None)
+    assert model.passes == ["both"] and model.metadata == [{"website": True}]
+    features = [item["feature"] for item in decision_of(app, comment_id).explanation["toxicity"]]
+    assert features == ["goblok", "meta:website"]
