@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 from moderation import instances, privacy, processes, queue, webhooks
 from moderation.datarights import cli as datarights_cli
 from moderation.db import session_scope
-from moderation.extensions import get_engine, get_redis, get_settings
+from moderation.extensions import get_engine, get_redis, get_sessionmaker, get_settings
 from moderation.imports.commands import import_group
 from moderation.migrate import upgrade
 from moderation.models import Site
@@ -81,7 +81,7 @@ def rotate_keys(batch_size: int | None) -> None:
     task = bar.add_task("authors", total=None)
     try:
         with bar:
-            result = rotation.rotate(current_app.extensions["db_sessionmaker"], settings,
+            result = rotation.rotate(get_sessionmaker(), settings,
                                      lambda done, total: bar.update(task, completed=done, total=total), batch_size)
         with session_scope(current_app) as session:
             secrets = webhook_endpoints.rotate_stored_secrets(session, settings)

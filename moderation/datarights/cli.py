@@ -15,7 +15,8 @@ from moderation.datarights.lookup import check_site
 from moderation.datarights.models import PrivacyLogEntry
 from moderation.db import session_scope
 from moderation.errors import APIError
-from moderation.extensions import get_settings
+from moderation.extensions import get_sessionmaker, get_settings
+from moderation.services import retention
 
 
 @click.group("privacy")
@@ -84,9 +85,7 @@ def retention_group() -> None:
 @with_appcontext
 def purge_cmd(dry_run: bool) -> None:
     """Clear raw data of old comments; delete old spam, delivery logs, resolved reports, export links."""
-    from moderation.services import retention
-
-    sessions = current_app.extensions["db_sessionmaker"]
+    sessions = get_sessionmaker()
     result = retention.plan(sessions, get_settings()) if dry_run else retention.purge(sessions, get_settings())
     verb = "would go" if dry_run else "done"
     for name, value in asdict(result).items():
