@@ -34,8 +34,8 @@ class StandIn:
         return {"toxicity": 0.1, "identity_hate": 0.0, "spam": 0.1, "gambling_promo": 0.0, "language": "id",
                 "model_version": self.version}
 
-    def explain(self, text: str, top_k: int = 5, **_: Any) -> dict[str, list[dict[str, Any]]]:
-        return {"toxicity": []}
+    def score_and_explain(self, text: str, top_k: int = 5, **_: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        return self.score(text), {"toxicity": []}
 
 
 def _key(n: int) -> str:

@@ -237,26 +237,55 @@ class CommentModel:
 
     def score_and_explain(self, text: str, top_k: int = 5, **metadata: Any
                           ) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
-        """Scores (as ``score``) and explanation (as ``explain``) from one featurisation.
+        """Scores (as ``score``) and explanation (as ``explain``) with at most one encoder pass.
 
         Contributions are in calibrated log-odds. When the encoder re-scored the comment, its share
         appears as ``encoder:sentence_meaning`` and the n-gram features are scaled by the
         combiner's n-gram weight.
         """
-        feat = self.featurizer
-        tokens, word_cols, bigrams, signals = feat.analyse(text)
-        norm = feat.text_norm(word_cols, bigrams)
-        z, _ = self._logits(text)
+        z, tokens = self._logits(text)
         z_arr = np.array([z])
         probs = expit(-(self._cal_a * z_arr + self._cal_b))
         probs, routed, enc_part = self._cascade(z_arr, probs, [tokens])
+        explanation = self._explanation(text, bool(routed[0]), enc_part[0], top_k, metadata)
+        return self._finish(probs[0], detect_language(text), metadata), explanation
+
+    def score_and_explain_many(self, texts: list[str], metadata: Sequence[Mapping[str, Any]] | None = None,
+                               top_k: int = 5) -> list[tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]]:
+        """``score_and_explain`` for a batch: one matrix product, one encoder call for the routed rows."""
+        if metadata is not None and len(metadata) != len(texts):
+            raise ValueError("metadata must have one dict per text")
+        if not texts:
+            return []
+        finish_languages = start_detect_languages(texts)
+        Z = batch_logits(self, texts)
+        P = expit(-(self._cal_a * Z + self._cal_b))
+        routed = np.zeros(len(texts), dtype=bool)
+        enc_part = np.zeros_like(P)
+        if self.encoder_active:
+            rows = np.flatnonzero(cascade.route(P, HEADS, self._bands))
+            if len(rows):
+                tokens = [self.featurizer.parse(texts[i])[0] for i in rows]
+                P[rows], routed[rows], enc_part[rows] = self._cascade(Z[rows], P[rows], tokens)
+        langs = finish_languages()
+        metas: list[Mapping[str, Any]] = list(metadata) if metadata is not None else [{}] * len(texts)
+        return [(self._finish(P[i], langs[i], metas[i]),
+                 self._explanation(texts[i], bool(routed[i]), enc_part[i], top_k, metas[i]))
+                for i in range(len(texts))]
+
+    def _explanation(self, text: str, routed: bool, enc_part: np.ndarray, top_k: int,
+                     metadata: Mapping[str, Any] | None) -> dict[str, list[dict[str, Any]]]:
+        """Per head, the ``top_k`` features with the largest positive log-odds contribution."""
+        feat = self.featurizer
+        tokens, word_cols, bigrams, signals = feat.analyse(text)
+        norm = feat.text_norm(word_cols, bigrams)
         # Calibrated log-odds = -(a*z + b) (n-gram only) or w_ngram*z + w_enc*z_enc + b (routed):
         # each feature's share of z scales by -a or by w_ngram.
-        scale = (self._comb[:, 0] if routed[0] else -self._cal_a) / norm
+        scale = (self._comb[:, 0] if routed else -self._cal_a) / norm
         contrib: dict[str, np.ndarray] = {}
-        for tok, cols in zip(tokens, word_cols, strict=True):
-            # A word's weight = its unigram plus all of its character n-grams.
-            contrib[tok] = contrib.get(tok, 0) + self._W[cols].sum(axis=0) * scale
+        for tok in tokens:
+            # A word's weight = its unigram plus all of its character n-grams (cached per word).
+            contrib[tok] = contrib.get(tok, 0) + np.asarray(self._word_entry(tok)[1]) * scale
         names = [f"{a} {b}" for a, b in pairwise(tokens)] if feat.word_bigrams else []
         names += [f"g:{w}" for w in feat.context_words(tokens)]  # word in a text naming a group
         for key, col in zip(names, bigrams, strict=True):
@@ -264,8 +293,8 @@ class CommentModel:
         for i, value in enumerate(signals):
             if value:
                 contrib[SIGNAL_NAMES[i]] = self._W[feat.n_features + i] * value * scale * norm
-        if routed[0]:
-            contrib[ENCODER_FEATURE] = enc_part[0]
+        if routed:
+            contrib[ENCODER_FEATURE] = enc_part
         out: dict[str, list[dict[str, Any]]] = {}
         adjustments = metadata_adjustments(metadata)
         for j, head in enumerate(HEADS):
@@ -273,4 +302,4 @@ class CommentModel:
             items += adjustments.get(head, [])
             items = sorted((it for it in items if it[1] > 0), key=lambda it: -it[1])[:top_k]
             out[head] = [{"feature": name, "contribution": round(value, 4)} for name, value in items]
-        return self._finish(probs[0], detect_language(text), metadata), out
+        return out

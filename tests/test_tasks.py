@@ -385,7 +385,7 @@ class OnePassModel(FakeModel):
         return FakeModel.score(self, text, **metadata), FakeModel.explain(self, text, top_k, **metadata)
 
 
-def test_one_model_pass_per_comment_when_the_model_can(app: Flask) -> None:
+def test_one_model_pass_per_comment(app: Flask) -> None:
     model = OnePassModel()
     model_cache.set_model(model)
     try:

@@ -75,11 +75,8 @@ def _classify_many(model: Scorer, comments: list[Comment], signals: list[Signals
     try:
         thresholds = policy.resolve_thresholds(rules, model.thresholds)
         metadata = [scoring.model_metadata(c, s) for c, s in zip(comments, signals, strict=True)]
-        raws = model.score_many([c.body for c in comments], metadata)
-        out = []
-        for comment, meta, raw in zip(comments, metadata, raws, strict=True):
-            explanation = model.explain(comment.body, top_k=5, **meta)
-            out.append((scoring.outcome_of(raw, explanation, model.version), thresholds))
+        both = model.score_and_explain_many([c.body for c in comments], metadata, top_k=5)
+        out = [(scoring.outcome_of(raw, explanation, model.version), thresholds) for raw, explanation in both]
     except Exception as exc:
         raise scoring.ClassifierFailed(f"{type(exc).__name__}: {exc}") from exc
     return out

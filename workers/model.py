@@ -26,8 +26,13 @@ class Scorer(Protocol):
     def score_many(self, texts: list[str], metadata: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
         """`score` for many texts in one call."""
 
-    def explain(self, text: str, top_k: int = 5, **metadata: Any) -> dict[str, list[dict[str, Any]]]:
-        """Per score, the features that raised it most."""
+    def score_and_explain(self, text: str, top_k: int = 5, **metadata: Any
+                          ) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+        """`score` and, per score, the features that raised it most, from one pass of the model."""
+
+    def score_and_explain_many(self, texts: list[str], metadata: list[dict[str, Any]] | None = None,
+                               top_k: int = 5) -> list[tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]]:
+        """`score_and_explain` for many texts in one call."""
 
 
 _model: Scorer | None = None

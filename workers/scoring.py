@@ -58,12 +58,7 @@ def classify(comment: Comment, signals: Signals, rules: PolicySettings,
     try:
         model = load()
         metadata = model_metadata(comment, signals)
-        both = getattr(model, "score_and_explain", None)
-        if both is not None:  # one featurisation (and at most one encoder pass) instead of two
-            raw, explanation = both(comment.body, top_k=5, **metadata)
-        else:
-            raw = model.score(comment.body, **metadata)
-            explanation = model.explain(comment.body, top_k=5, **metadata)
+        raw, explanation = model.score_and_explain(comment.body, top_k=5, **metadata)
         thresholds = policy.resolve_thresholds(rules, model.thresholds)
     except Exception as exc:
         raise ClassifierFailed(f"{type(exc).__name__}: {exc}") from exc

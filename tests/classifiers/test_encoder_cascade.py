@@ -116,6 +116,38 @@ def test_routed_comments_are_rescored_consistently(cascade_model, tmp_path) -> N
             assert ENCODER_FEATURE not in features
 
 
+@needs_encoder
+def test_batch_score_and_explain_matches_one_at_a_time_with_one_encoder_call(cascade_model) -> None:
+    texts = [e.text for e in tiny_corpus(8)][::5] + ["kamu bodoh", "nice article, subscribe to my channel"]
+    metadata = [{"website": i % 2 == 0} for i in range(len(texts))]
+    calls: list[int] = []
+    real = encoder.embed
+
+    def counting(batch):
+        calls.append(len(batch))
+        return real(batch)
+
+    cascade_model.embedder = counting
+    try:
+        many = cascade_model.score_and_explain_many(texts, metadata)
+        batch_calls = list(calls)
+        singles = [cascade_model.score_and_explain(t, **m) for t, m in zip(texts, metadata)]
+    finally:
+        cascade_model.embedder = None
+    routed = sum(1 for _, expl in many if any(f["feature"] == ENCODER_FEATURE for fs in expl.values() for f in fs))
+    assert len(batch_calls) == 1 and batch_calls[0] >= routed > 0  # routed rows embedded together, once
+    for (scores, expl), (s_scores, s_expl) in zip(many, singles, strict=True):
+        assert all(scores[h] == pytest.approx(s_scores[h], abs=1e-9) for h in HEADS)
+        assert scores["language"] == s_scores["language"]
+        for head in HEADS:
+            assert [f["feature"] for f in expl[head]] == [f["feature"] for f in s_expl[head]]
+            assert [f["contribution"] for f in expl[head]] == pytest.approx(
+                [f["contribution"] for f in s_expl[head]], abs=1e-3)
+    with pytest.raises(ValueError, match="metadata"):
+        cascade_model.score_and_explain_many(texts, metadata[:1])
+    assert cascade_model.score_and_explain_many([]) == []
+
+
 def _fake_embedder(calls: list[int]):
     def embed(texts):
         calls.append(len(texts))

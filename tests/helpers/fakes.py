@@ -46,3 +46,13 @@ class FakeModel:
         if metadata.get("website"):
             explained.append({"feature": "meta:website", "contribution": 0.5})
         return {"toxicity": explained}
+
+    def score_and_explain(self, text: str, top_k: int = 5, **metadata: Any
+                          ) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+        return self.score(text, **metadata), self.explain(text, top_k, **metadata)
+
+    def score_and_explain_many(self, texts: list[str], metadata: list[dict[str, Any]] | None = None,
+                               top_k: int = 5) -> list[tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]]:
+        metas = metadata or [{}] * len(texts)
+        return list(zip(self.score_many(texts, metas), [self.explain(t, top_k, **m) for t, m in zip(texts, metas, strict=True)],
+                        strict=True))
