@@ -4,7 +4,7 @@
     python bench/bench_classifiers.py [--n 3000] [--data PATH] [--write-readme]
 
 Texts: ``--n`` comments sampled (seed 0) from the held-out split of the training datasets
-(``../shared/datasets`` by default) in a news-site-like mix (``classifiers.evaluation_cost``). Each library is measured in its own
+(``../shared/datasets`` by default) in a news-site-like mix (``classifiers.evaluation.cost``). Each library is measured in its own
 fresh subprocess so neither one's imports, caches or memory affect the other:
 
 - single-comment latency: one call per comment (ours ``model.score(text)``, alt-profanity-check
@@ -124,17 +124,17 @@ def worker(impl: str, texts_path: str, memory_only: bool) -> dict:
 
 def sample_texts(n: int, data_dir: Path | None) -> tuple[list[str], str]:
     sys.path.insert(0, str(ROOT))
-    from classifiers.datasets import DEFAULT_DATA_DIR, load_corpus
+    from classifiers.training.datasets import DEFAULT_DATA_DIR, load_corpus
 
     examples = load_corpus(data_dir or DEFAULT_DATA_DIR)
     try:
-        from classifiers.evaluation import heldout_split
+        from classifiers.evaluation.run import heldout_split
 
         _, test = heldout_split(examples)
         origin = "held-out split of the training datasets"
     except (ImportError, AttributeError):
         test, origin = examples, "training datasets (no held-out split available)"
-    from classifiers.evaluation_cost import MIX, realistic_mix
+    from classifiers.evaluation.cost import MIX, realistic_mix
 
     out = realistic_mix(test, n, seed=0)
     chosen = set(out)

@@ -93,7 +93,7 @@ def bench_import(work: Path) -> dict[str, Any]:
 
 
 def bench_retrain(work: Path, data: Path, n_labels: int = 10_000) -> dict[str, Any]:
-    from classifiers.datasets import load_corpus
+    from classifiers.training.datasets import load_corpus
 
     config = _config(work, data)
     run(config, "db", "upgrade")

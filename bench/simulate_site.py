@@ -101,9 +101,9 @@ def simulate(source: str, data: Path, work: Path, n_import: int, seed: int = 0, 
     import tomli_w
 
     from classifiers.artifacts import save
-    from classifiers.datasets import load_corpus, load_slang
-    from classifiers.train_cli import split_examples
-    from classifiers.training import train
+    from classifiers.training.datasets import load_corpus, load_slang
+    from classifiers.training.fit import train
+    from classifiers.training.run import split_examples
     from moderation.settings import generate_secrets
 
     work.mkdir(parents=True, exist_ok=True)

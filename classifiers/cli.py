@@ -14,7 +14,7 @@ SCORE_KEYS = ("toxicity", "identity_hate", "spam", "gambling_promo")
 
 
 def _parser() -> argparse.ArgumentParser:
-    from classifiers.datasets import DEFAULT_DATA_DIR
+    from classifiers.training.datasets import DEFAULT_DATA_DIR
 
     parser = argparse.ArgumentParser(prog="moderation", description="Comment classifiers")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -43,14 +43,14 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
     args = _parser().parse_args(argv)
     if args.command == "train":
-        from classifiers.train_cli import run_train
+        from classifiers.training.run import run_train
 
         return run_train(args.data, args.out, args.seed)
     if args.command == "score":
         return _score(args)
-    from classifiers import evaluation  # written separately; imported lazily on purpose
+    from classifiers.evaluation.run import main as evaluate  # written separately; imported lazily on purpose
 
-    return int(evaluation.main(args) or 0)
+    return int(evaluate(args) or 0)
 
 
 class _InputError(Exception):

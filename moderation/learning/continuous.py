@@ -1,7 +1,7 @@
 """Continuous learning: for each site that turned it on, train a challenger once it has enough new labels.
 
 The challenger is activated only if it beats the active model on the newest labels by
-`learning.margin` and loses at most `learning.tolerance` on every base test (classifiers.feedback.gate).
+`learning.margin` and loses at most `learning.tolerance` on every base test (classifiers.training.feedback.gate).
 Every run is recorded (training_runs) with its figures; the dashboard draws them.
 """
 from __future__ import annotations

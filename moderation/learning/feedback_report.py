@@ -85,7 +85,7 @@ def _md_table(header: list[str], rows: list[list[Any]]) -> str:
 
 def write(sessions: sessionmaker[Session], site_id: str | None, out_dir: Path, console: Console) -> Path:
     """Score every label with the active model and write the report; returns REPORT.md's path."""
-    from classifiers.feedback import LabelRow, head_metrics
+    from classifiers.training.feedback import LabelRow, head_metrics
 
     with sessions() as session:
         rows = label_rows(session, site_id)

@@ -46,8 +46,8 @@ class Outcome:
 
 
 def base_examples(settings: Settings, data_dir: Path | None) -> list[Any]:
-    """The base datasets (classifiers.datasets layout) from --data, settings.learning.data_dir or the default folder."""
-    from classifiers.datasets import DEFAULT_DATA_DIR, load_corpus
+    """The base datasets (classifiers.training.datasets layout) from --data, settings.learning.data_dir or the default folder."""
+    from classifiers.training.datasets import DEFAULT_DATA_DIR, load_corpus
 
     folder = data_dir or (Path(settings.learning.data_dir) if settings.learning.data_dir else DEFAULT_DATA_DIR)
     try:
@@ -59,7 +59,7 @@ def base_examples(settings: Settings, data_dir: Path | None) -> list[Any]:
 
 def version_name(session: Session, site_id: str | None) -> str:
     """A new, unique version string: <base prefix>-fb-<site or all>-<UTC time>."""
-    from classifiers.training import MODEL_VERSION_PREFIX
+    from classifiers.training.fit import MODEL_VERSION_PREFIX
 
     name = f"{MODEL_VERSION_PREFIX}-fb-{site_id or 'all'}-{utcnow().strftime('%Y%m%d%H%M%S')}"
     taken = set(session.scalars(select(ModelVersion.version).where(ModelVersion.version.like(name + "%"))))
@@ -123,8 +123,8 @@ def _train(sessions: sessionmaker[Session], settings: Settings, site_id: str | N
            activation: Activation, data_dir: Path | None, seed: int, progress: bool, params: dict[str, Any],
            base_loader: Callable[[], list[Any]] | None, say: Callable[[str], None]) -> Outcome:
     from classifiers.artifacts import dumps
-    from classifiers.feedback import LabelRow, compare, gate, train_with_feedback
-    from classifiers.train_cli import split_examples
+    from classifiers.training.feedback import LabelRow, compare, gate, train_with_feedback
+    from classifiers.training.run import split_examples
 
     conf = settings.learning
     if conf.n_features:

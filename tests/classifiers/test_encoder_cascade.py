@@ -9,7 +9,7 @@ import pytest
 
 from classifiers import artifacts, cascade, encoder
 from classifiers.model import ENCODER_FEATURE, HEADS
-from classifiers.training import train
+from classifiers.training.fit import train
 from tests.classifiers.tiny import tiny_corpus
 
 BANDS = {"toxicity": (0.3, 0.95), "identity_hate": (0.15, 0.95), "spam": (0.15, 0.95)}
@@ -169,7 +169,7 @@ def test_embedding_cache_embeds_each_text_once_and_merges_writers(tmp_path) -> N
 
 
 def test_capped_rows_are_stratified_hash_ordered_and_nested() -> None:
-    from classifiers.training_encoder import capped_rows
+    from classifiers.training.encoder_stage import capped_rows
 
     corpus = tiny_corpus(20)
     idx = np.arange(len(corpus))

@@ -9,11 +9,11 @@ import zlib
 import numpy as np
 import pytest
 
-from classifiers import evaluation, evaluation_loso, evaluation_stages
-from classifiers import evaluation_metrics as em
-from classifiers.datasets import Example
-from classifiers.evaluation_suites import as_records, bias_table, pass_rates, run_functional
-from classifiers.functional_cases import CASES, FUNCTIONALITIES
+from classifiers.evaluation import loso, run, stages
+from classifiers.evaluation import metrics as em
+from classifiers.evaluation.functional_cases import CASES, FUNCTIONALITIES
+from classifiers.evaluation.suites import as_records, bias_table, pass_rates, run_functional
+from classifiers.training.datasets import Example
 
 # --- metric helpers -------------------------------------------------------------------------
 
@@ -97,7 +97,7 @@ def _noise(text: str) -> float:
 
 class StandIn:
     version = "stand-in"
-    thresholds = {h: {"hold": 0.5, "reject": 0.8} for h in evaluation.HEADS}
+    thresholds = {h: {"hold": 0.5, "reject": 0.8} for h in run.HEADS}
 
     def score(self, text, **_):
         t = text.lower()
@@ -148,13 +148,13 @@ def _train(examples, *, random_state=0, **params):
 
 def test_labels_for_each_head():
     corpus = _corpus(8)
-    idx, y = evaluation.labels_for(corpus, "gambling_promo")
+    idx, y = run.labels_for(corpus, "gambling_promo")
     assert all(corpus[i].task == "spam" for i in idx) and len(idx) == 16
     assert y.sum() == 4
 
 
 def test_run_loso_rows_for_every_source_ours_and_baseline():
-    rows = evaluation_loso.run_loso(_corpus(), _train)
+    rows = loso.run_loso(_corpus(), _train)
     keys = {(r["source"], r["model"]) for r in rows}
     assert keys == {(s, m) for s in ("tox-id", "tox-en", "spam-id", "spam-en") for m in ("ours", "baseline")}
     for r in rows:
@@ -162,7 +162,7 @@ def test_run_loso_rows_for_every_source_ours_and_baseline():
 
 
 def test_functional_runner_and_pass_rates():
-    results = run_functional(StandIn().score_many, dict.fromkeys(evaluation.HEADS, 0.5))
+    results = run_functional(StandIn().score_many, dict.fromkeys(run.HEADS, 0.5))
     assert len(results) == len(CASES)
     rates = pass_rates(results)
     assert set(f for f, _ in rates) == {*FUNCTIONALITIES, "all"}
@@ -174,8 +174,8 @@ def test_evaluate_writes_report_json_and_small_pngs(tmp_path, monkeypatch):
     corpus = _corpus()
     neutral = {"seen_terms": as_records([("Jokowi hadir di acara", "id", "figure", "Jokowi"),
                                          ("Biden was at the event", "en", "figure", "Biden")])}
-    monkeypatch.setattr(evaluation_stages, "LOSO_JOBS", 1)
-    res = evaluation.evaluate(StandIn(), corpus, tmp_path, split=_split, train_fn=_train, neutral=neutral)
+    monkeypatch.setattr(stages, "LOSO_JOBS", 1)
+    res = run.evaluate(StandIn(), corpus, tmp_path, split=_split, train_fn=_train, neutral=neutral)
     report = (tmp_path / "REPORT.md").read_text(encoding="utf-8")
     for heading in ("Leave-one-source-out", "Held-out split", "Calibration", "Identity-term bias",
                     "Functional suite", "Robustness"):
@@ -191,28 +191,28 @@ def test_evaluate_writes_report_json_and_small_pngs(tmp_path, monkeypatch):
 
 def test_cap_per_source_is_stratified_and_deterministic():
     corpus = _corpus(40)
-    capped = evaluation_loso.cap_per_source(corpus, 10)
-    assert capped == evaluation_loso.cap_per_source(corpus, 10)
+    capped = loso.cap_per_source(corpus, 10)
+    assert capped == loso.cap_per_source(corpus, 10)
     for src in ("tox-id", "spam-en"):
         rows = [e for e in capped if e.source == src]
         assert len(rows) == 10 and sum(e.label for e in rows) == 5
-    assert evaluation_loso.cap_per_source(corpus, None) == corpus
+    assert loso.cap_per_source(corpus, None) == corpus
 
 
 def test_run_loso_parallel_matches_serial():
     corpus = _corpus(20)
-    serial = evaluation_loso.run_loso(corpus, _train, max_rows_per_source=12)
-    parallel = evaluation_loso.run_loso(corpus, _train, max_rows_per_source=12, n_jobs=2)
+    serial = loso.run_loso(corpus, _train, max_rows_per_source=12)
+    parallel = loso.run_loso(corpus, _train, max_rows_per_source=12, n_jobs=2)
     assert serial == parallel
 
 
 def test_model_card_blocks_are_rewritten_from_results(tmp_path, monkeypatch):
-    from classifiers.evaluation_card import update_model_card
+    from classifiers.evaluation.card import update_model_card
 
-    monkeypatch.setattr(evaluation_stages, "LOSO_JOBS", 1)
+    monkeypatch.setattr(stages, "LOSO_JOBS", 1)
     neutral = {"seen_terms": as_records([("Jokowi hadir di acara", "id", "figure", "Jokowi"),
                                          ("Biden was at the event", "en", "figure", "Biden")])}
-    res = evaluation.evaluate(StandIn(), _corpus(), tmp_path, split=_split, train_fn=_train, neutral=neutral)
+    res = run.evaluate(StandIn(), _corpus(), tmp_path, split=_split, train_fn=_train, neutral=neutral)
     res = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     card = tmp_path / "CARD.md"
     card.write_text("intro\n<!-- auto:loso -->\nSTALE\n<!-- /auto:loso -->\nkeep me\n"

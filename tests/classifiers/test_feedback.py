@@ -1,10 +1,10 @@
-"""classifiers.feedback: splits by age, per-head weights, the site weight rule, thresholds on the site's rows."""
+"""classifiers.training.feedback: splits by age, per-head weights, the site weight rule, thresholds on the site's rows."""
 from __future__ import annotations
 
 import pytest
 
 from classifiers.encoder import encoder_status
-from classifiers.feedback import LabelRow, label_examples, site_thresholds, site_weight, split_labels, train_with_feedback
+from classifiers.training.feedback import LabelRow, label_examples, site_thresholds, site_weight, split_labels, train_with_feedback
 from tests.classifiers.tiny import tiny_corpus
 
 # The n-gram stage only, except where a test is about the encoder stage (a small one: embedding
@@ -70,7 +70,7 @@ def test_feedback_model_learns_the_site_and_takes_its_thresholds(encoder: bool) 
 
 
 def test_head_weights_only_where_the_site_teaches_both_classes() -> None:
-    from classifiers.feedback import head_weights
+    from classifiers.training.feedback import head_weights
 
     site = rows(100)  # toxicity both classes; never spam, never identity hate
     weights = head_weights(tiny_corpus(10), site, share=0.1)  # 160 toxicity rows: the weight would be below 1

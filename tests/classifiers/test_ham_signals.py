@@ -6,7 +6,7 @@ import pytest
 
 from classifiers.features import CommentFeaturizer
 from classifiers.signals import METADATA_PRIORS, SIGNAL_NAMES, metadata_adjustments
-from classifiers.synthetic_citations import citation_eval_sentences, citation_training_sentences
+from classifiers.training.synthetic_citations import citation_eval_sentences, citation_training_sentences
 from classifiers.urls import is_citation_domain, is_citation_url
 
 

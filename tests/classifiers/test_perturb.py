@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from classifiers import perturb as pt
+from classifiers.evaluation import perturb as pt
 
 INVERSE_HOMOGLYPHS = {v: k for k, v in pt.HOMOGLYPHS.items()}
 INVERSE_HOMOGLYPHS.update({v.upper(): k.upper() for k, v in pt.HOMOGLYPHS.items()})

@@ -7,7 +7,7 @@ import pytest
 
 from classifiers import artifacts
 from classifiers.model import HEADS
-from classifiers.training import train
+from classifiers.training.fit import train
 from tests.classifiers.tiny import tiny_corpus
 
 # The n-gram stage alone (the encoder stage has its own tests in test_encoder_cascade.py).

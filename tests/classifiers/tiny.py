@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from classifiers.datasets import Example
+from classifiers.training.datasets import Example
 
 _TOXIC_ID = ["dasar anjing goblok {}", "bangsat lu {}", "tolol banget kamu {}", "kampret sialan {}"]
 _CLEAN_ID = ["terima kasih beritanya {}", "semoga jalan cepat diperbaiki {}", "saya setuju {}", "info yang bagus {}"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bench.simulate_site import simulate
-from classifiers.datasets import Example
+from classifiers.training.datasets import Example
 from tests.learning.sitedata import comments
 from tests.learning.tinydata import write_base
 

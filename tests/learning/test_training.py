@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from classifiers.artifacts import loads
-from classifiers.feedback import gate
+from classifiers.training.feedback import gate
 from moderation.db import session_scope
 from moderation.extensions import get_sessionmaker, get_settings
 from moderation.learning import commands, continuous

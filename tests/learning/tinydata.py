@@ -39,7 +39,7 @@ def write_base(folder: Path, n: int = 12) -> Path:
 
 def tiny_model(version: str, seed: int = 0, **overrides: Any) -> Any:
     """A tiny trained CommentModel with the given version string."""
-    from classifiers.training import train
+    from classifiers.training.fit import train
 
     model = train(tiny_corpus(), random_state=seed, **{**PARAMS, **overrides})
     model.version = version

@@ -1,4 +1,4 @@
-"""The stages of ``moderation evaluate`` (see ``classifiers.evaluation``): each fills its part of the
+"""The stages of ``moderation evaluate`` (see ``classifiers.evaluation.run``): each fills its part of the
 results; they share the held-out split, the model's scores on it and the baselines."""
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import evaluation_ham as ham
-from . import evaluation_loso as loso
-from .evaluation_metrics import binary_metrics, expected_calibration_error, threshold_for_recall
-from .evaluation_plots import pr_curves, reliability_diagram, robustness_chart
-from .evaluation_suites import bias_table, group_hate_summary, run_functional, worst_terms
+from . import ham, loso
+from .metrics import binary_metrics, expected_calibration_error, threshold_for_recall
+from .plots import pr_curves, reliability_diagram, robustness_chart
 from .robustness import ScoreFn, run_robustness, sample_positives
+from .suites import bias_table, group_hate_summary, run_functional, worst_terms
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -219,8 +218,8 @@ def functional(h: Heldout, before: Any, base_thr: float, res: dict[str, Any], pr
 
 
 def cost(h: Heldout, model_path: Path, res: dict[str, Any], progress: Progress) -> None:
-    """Time and memory per comment (see ``evaluation_cost``)."""
-    from .evaluation_cost import measure
+    """Time and memory per comment (see ``classifiers.evaluation.cost``)."""
+    from .cost import measure
 
     model = h.model
     step = progress.add_task("cost per comment", total=1)
@@ -259,7 +258,7 @@ def reused_loso(reuse_loso: Path, res: dict[str, Any]) -> None:
 def leave_one_source_out(examples: Sequence[Any], loso_params: dict[str, Any] | None,
                          train_fn: Callable[..., Any] | None, res: dict[str, Any], progress: Progress) -> None:
     """One model per source trained without it and scored on it (ours and the baseline)."""
-    from .training import train as default_train
+    from classifiers.training.fit import train as default_train
 
     folds = loso.loso_sources(examples)
     step = progress.add_task("leave-one-source-out", total=len(folds))

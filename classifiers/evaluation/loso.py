@@ -1,7 +1,7 @@
 """Leave-one-source-out evaluation and the plain TF-IDF + logistic-regression baseline.
 
 For every toxicity and spam source: train on every other source, test on all rows of the one left
-out, for every head that has labels there. Our model is trained with :func:`classifiers.training.train` (optionally with reduced
+out, for every head that has labels there. Our model is trained with :func:`classifiers.training.fit.train` (optionally with reduced
 parameters, same architecture); the baseline is deliberately plain: word 1-2-gram TF-IDF on the raw
 text (no normalisation) and ``LogisticRegression``, trained on the same rows for the same task.
 """
@@ -19,7 +19,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 
-from .evaluation_metrics import binary_metrics
+from .metrics import binary_metrics
 
 __all__ = ["BASELINE_DESCRIPTION", "fit_baseline", "loso_sources", "make_baseline", "run_loso"]
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from classifiers.group_terms import GROUP_TERMS
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = Path(os.environ.get("MODERATION_DATA_DIR") or REPO_ROOT.parent / "shared" / "datasets")
 
 # Netifier's `radikalisme` marks extremist political/religious content, not abusive language.

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .evaluation_metrics import md_table
+from .metrics import md_table
 
 # The service's policy defaults (moderation/settings.py): score -> (hold, action).
 POLICY_DEFAULTS = {"toxicity": (0.5, 0.9), "identity_hate": (0.5, 0.9), "spam": (0.5, 0.9),
@@ -23,7 +23,7 @@ def citation_rates(score_many: Callable[[list[str]], Sequence[Mapping[str, Any]]
                    records: Sequence[tuple[str, str, bool]] | None = None) -> list[dict[str, Any]]:
     """FPR of spam / gambling_promo on the evaluation-only citation comments (all are ham)."""
     if records is None:
-        from .synthetic_citations import citation_eval_sentences
+        from classifiers.training.synthetic_citations import citation_eval_sentences
 
         records = citation_eval_sentences()
     scores = score_many([r[0] for r in records])
@@ -72,7 +72,7 @@ def render(res: dict[str, Any]) -> list[str]:
         lines += [
             "### Spam false positives on news comments citing sources", "",
             "Hand-written legitimate comments that cite sources with 1-3 links "
-            "(`classifiers/synthetic_citations.py`, evaluation set: templates disjoint from the "
+            "(`classifiers/training/synthetic_citations.py`, evaluation set: templates disjoint from the "
             "training set and some hosts not on the citation-domain list; never trained on). "
             "Every one is ham, so any flag is a false positive.", "",
             md_table(["group", "n", "spam mean", "spam max", "spam FPR@hold", "spam FPR@reject",

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 from sklearn.metrics import precision_recall_curve
 
-from .evaluation_metrics import calibration_bins
+from .metrics import calibration_bins
 
 __all__ = ["pr_curves", "reliability_diagram", "robustness_chart"]
 

@@ -8,8 +8,8 @@ that name no group, reclaimed terms.
 - ``reclaimed``: a group's own members using a term about themselves, or naming their own group
   with pride; toxicity must stay below hold.
 
-Never used in training: the training templates live in ``synthetic_functional`` and a test checks
-that none of these texts is generated there.
+Never used in training: the training templates live in ``classifiers.training.synthetic_functional``
+and a test checks that none of these texts is generated there.
 """
 
 from __future__ import annotations

@@ -30,11 +30,13 @@ Scorer = Callable[[list[str]], Sequence[Mapping[str, Any]]]
 def neutral_sentences() -> dict[str, list[dict[str, str]]]:
     """Neutral templated sentences never used in training, as records, in two sets.
 
-    ``seen_terms``: ``classifiers.bias_terms.evaluation_neutral_sentences()`` (held-out templates,
-    but the identity terms also occur in the neutral training sentences); ``unseen_terms``:
-    :mod:`classifiers.bias_eval_templates` (terms and templates the training never saw).
+    ``seen_terms``: ``classifiers.training.bias_terms.evaluation_neutral_sentences()`` (held-out
+    templates, but the identity terms also occur in the neutral training sentences); ``unseen_terms``:
+    :mod:`classifiers.evaluation.bias_eval_templates` (terms and templates the training never saw).
     """
-    from . import bias_eval_templates, bias_terms
+    from classifiers.training import bias_terms
+
+    from . import bias_eval_templates
 
     category = {
         (term, lang): cat

@@ -3,8 +3,9 @@
 The public sets barely contain hate against a group without slurs, threats, dehumanising
 comparisons, or their harmless look-alikes (negation, counter-speech, quoting, swearing at the
 weather, insults that name no group). These templates teach both stages those contrasts. They are
-disjoint from the evaluation cases in ``functional_cases`` / ``functional_cases_group`` (different
-sentence frames, written separately; a test checks that no evaluation case is generated here).
+disjoint from the evaluation cases in ``classifiers.evaluation.functional_cases`` /
+``functional_cases_group`` (different sentence frames, written separately; a test checks that no
+evaluation case is generated here).
 Returns ``(text, language, kind, toxicity, identity_hate)`` tuples, deterministic.
 """
 

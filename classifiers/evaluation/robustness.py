@@ -1,8 +1,8 @@
 """Robustness suite: how much do evasion tricks lower the scores of true positives?
 
 Toxic and spam positives from the held-out split are perturbed with each function in
-:mod:`classifiers.perturb` and re-scored. Target (issue item 6): the median score of the perturbed
-positives stays within 0.10 of the median of the originals.
+:mod:`classifiers.evaluation.perturb` and re-scored. Target (issue item 6): the median score of the
+perturbed positives stays within 0.10 of the median of the originals.
 """
 
 from __future__ import annotations

@@ -1,13 +1,13 @@
-"""Render the evaluation results (the dict built by ``evaluation.evaluate``) as Markdown."""
+"""Render the evaluation results (the dict built by ``run.evaluate``) as Markdown."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .evaluation_ham import render as render_ham
-from .evaluation_metrics import md_table
-from .evaluation_suites import functional_table
+from .ham import render as render_ham
+from .metrics import md_table
 from .robustness import TARGET
+from .suites import functional_table
 
 __all__ = ["loso_table", "report"]
 
@@ -96,8 +96,8 @@ def _functional(res: dict[str, Any]) -> list[str]:
     headers, rows = functional_table(results)
     before = (res["meta"].get("functional_models") or {}).get("before")
     lines = [
-        "Cases are in `classifiers/functional_cases.py` and `functional_cases_group.py` (written for "
-        "this project, never trained on; the training templates in `synthetic_functional.py` are "
+        "Cases are in `classifiers/evaluation/functional_cases.py` and `functional_cases_group.py` (written for "
+        "this project, never trained on; the training templates in `classifiers/training/synthetic_functional.py` are "
         "separate). *flag* = the score must reach the hold threshold, *pass* = it must stay below. "
         "'ours, n-grams only' is the same artifact with the encoder switched off (what a platform "
         "without the encoder gets, at its own n-gram thresholds)"
@@ -159,7 +159,7 @@ def _robustness(res: dict[str, Any]) -> list[str]:
     no_drop = sum(r.get("no_drop_beyond_target", r["within_target"]) for r in ours)
     return [
         f"Up to 500 toxic and 500 spam positives of the held-out split, each perturbed by every "
-        f"function in `classifiers/perturb.py` (seed 0). Target: |median perturbed − median original| "
+        f"function in `classifiers/evaluation/perturb.py` (seed 0). Target: |median perturbed − median original| "
         f"≤ {TARGET:.2f}. Ours meets it for **{ok} of {len(ours)}** (score, perturbation) pairs; "
         f"counting only drops (a perturbed text scoring *higher* is no evasion), {no_drop} of "
         f"{len(ours)}. "
@@ -176,10 +176,10 @@ def report(res: dict[str, Any]) -> str:
                 if isinstance(v, dict)]
     lines = [
         f"# Evaluation report: model `{meta['model_version']}`", "",
-        "Produced by `moderation evaluate` (`classifiers.evaluation.main`); machine-readable numbers "
+        "Produced by `moderation evaluate` (`classifiers.evaluation.run.main`); machine-readable numbers "
         "in `results.json`. Regenerate with `moderation evaluate --out classifiers/reports`.", "",
         f"- Held-out split: {meta['n_test']:,} rows (train split {meta['n_train']:,}): the split "
-        "`moderation train` makes (`classifiers.train_cli.split_examples`, stratified by source and "
+        "`moderation train` makes (`classifiers.training.run.split_examples`, stratified by source and "
         "label, the model's seed), reproduced from the data; the shipped model never saw these rows.",
         f"- Baseline: {meta['baseline']}, one per task, trained on the same rows.",
         f"- Language detection agrees with the dataset language on "
@@ -195,7 +195,7 @@ def report(res: dict[str, Any]) -> str:
         lines += [
             "Train on every other source, test on the left-out one. Ours at the fold "
             "model's own hold threshold, the baseline at 0.5, for every head with labels in the "
-            "left-out source. Ours is trained with `classifiers.training.train` (same architecture, "
+            "left-out source. Ours is trained with `classifiers.training.fit.train` (same architecture, "
             "features and encoder cascade as the shipped model; parameters "
             f"`{meta.get('loso_params') or 'training defaults'}`) on "
             + (f"at most {meta['loso_max_rows_per_source']} rows per other source"

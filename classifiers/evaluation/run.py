@@ -1,6 +1,6 @@
 """`moderation evaluate`: the evaluation report of a trained model (Markdown + PNG + JSON).
 
-Stages (``classifiers.evaluation_stages``): held-out metrics per source and language (the split the
+Stages (``classifiers.evaluation.stages``): held-out metrics per source and language (the split the
 training used, reproduced from the data), baseline comparison, calibration and PR figures,
 identity-term bias on neutral templated sentences, the functional suite, robustness to evasion, and
 leave-one-source-out.
@@ -17,11 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import evaluation_loso as loso
-from . import evaluation_report as render
-from . import evaluation_stages as stages
-from .evaluation_stages import HEADS, LOSO_PARAMS, labels_for
-from .evaluation_suites import neutral_sentences
+from . import loso, stages
+from . import report as render
+from .stages import HEADS, LOSO_PARAMS, labels_for
+from .suites import neutral_sentences
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -32,9 +31,9 @@ __all__ = ["HEADS", "LOSO_PARAMS", "evaluate", "heldout_split", "labels_for", "m
 def heldout_split(examples: Sequence[Any], seed: int = 0) -> tuple[list[Any], list[Any]]:
     """The (train, test) split ``moderation train`` uses, reproduced deterministically.
 
-    ``classifiers.train_cli.split_examples`` with the model's ``random_state`` (default 0).
+    ``classifiers.training.run.split_examples`` with the model's ``random_state`` (default 0).
     """
-    from .train_cli import split_examples
+    from classifiers.training.run import split_examples
 
     return split_examples(list(examples), seed)
 
@@ -57,8 +56,8 @@ def evaluate(model: Any, examples: Sequence[Any], out: Path, *, run_loso: bool =
              model_path: Path | None = None) -> dict[str, Any]:
     """Run every stage, write ``out/REPORT.md``, ``out/results.json`` and the PNGs; return results.
 
-    ``split``, ``train_fn`` and ``neutral`` default to the training's split, ``training.train``
-    and :func:`evaluation_suites.neutral_sentences` (tests pass stand-ins). ``reuse_loso`` takes the
+    ``split``, ``train_fn`` and ``neutral`` default to the training's split,
+    ``classifiers.training.fit.train`` and :func:`suites.neutral_sentences` (tests pass stand-ins). ``reuse_loso`` takes the
     leave-one-source-out rows from an earlier ``results.json`` instead of retraining: they depend
     on the training code and the data, not on the evaluated artifact. ``before`` (a previous model)
     is run on the functional suite beside ours, and ``loso_before`` (its leave-one-source-out rows)
@@ -114,14 +113,15 @@ def _jsonable(obj: Any) -> Any:
 def main(args: Any) -> int:
     """Entry point of ``moderation evaluate`` (``args``: data, model, out; optional no_loso,
     reuse_loso, before, loso_before)."""
-    from . import DEFAULT_MODEL_PATH, artifacts
-    from .datasets import DEFAULT_DATA_DIR, load_corpus, load_slang
-    from .encoder import EmbeddingCache, default_cache_path
+    from classifiers import DEFAULT_MODEL_PATH, artifacts
+    from classifiers.encoder import EmbeddingCache, default_cache_path
+    from classifiers.training.datasets import DEFAULT_DATA_DIR, load_corpus, load_slang
 
     model_path = Path(getattr(args, "model", None) or DEFAULT_MODEL_PATH)
     model = artifacts.load(model_path)
     examples = load_corpus(Path(getattr(args, "data", None) or DEFAULT_DATA_DIR))
-    out = Path(getattr(args, "out", None) or Path(__file__).parent / "reports")
+    package_reports = Path(__file__).resolve().parents[1] / "reports"  # classifiers/reports
+    out = Path(getattr(args, "out", None) or package_reports)
     data_dir = Path(getattr(args, "data", None) or DEFAULT_DATA_DIR)
     params: dict[str, Any] = {**LOSO_PARAMS, "slang": load_slang(data_dir)}
     if model.encoder_status is None:
@@ -136,10 +136,9 @@ def main(args: Any) -> int:
                    loso_params=params, reuse_loso=getattr(args, "reuse_loso", None), before=before,
                    loso_before=loso_before, model_path=model_path)
     print(f"wrote {out / 'REPORT.md'} in {res['meta']['runtime_s']} s")
-    package_reports = Path(__file__).resolve().parent / "reports"
     card = package_reports.parent / "MODEL_CARD.md"
     if out.resolve() == package_reports and card.exists():
-        from .evaluation_card import update_model_card
+        from .card import update_model_card
 
         if update_model_card(json.loads((out / "results.json").read_text(encoding="utf-8")), card):
             print(f"updated the number tables of {card}")

@@ -1,8 +1,8 @@
 """Neutral templated sentences with identity terms the training never sees (evaluation only).
 
-``classifiers.bias_terms`` adds neutral sentences with its identity terms to the training data, so
-an FPR measured on those same terms (even with new templates) partly measures memorisation. This
-module uses *other* public figures, parties, religions and groups, and its own templates, to see
+``classifiers.training.bias_terms`` adds neutral sentences with its identity terms to the training
+data, so an FPR measured on those same terms (even with new templates) partly measures memorisation.
+This module uses *other* public figures, parties, religions and groups, and its own templates, to see
 whether the debiasing generalises. Every sentence is non-toxic (expected toxicity 0).
 
 Records: ``(text, language, category, term)``.

@@ -11,7 +11,7 @@ import numpy as np
 from sklearn.metrics import average_precision_score, f1_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 
-from classifiers.datasets import Example, file_hashes, load_corpus, load_slang
+from classifiers.training.datasets import Example, file_hashes, load_corpus, load_slang
 
 TEST_FRACTION = 0.15
 
@@ -53,7 +53,7 @@ def run_train(data_dir: Path, out: Path, seed: int) -> int:
     from rich.table import Table
 
     from classifiers.artifacts import save
-    from classifiers.training import train
+    from classifiers.training.fit import train
 
     console = Console(stderr=True)
     with console.status(f"reading datasets from {data_dir}"):

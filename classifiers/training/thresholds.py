@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 from sklearn.metrics import precision_recall_curve
 
-from classifiers.datasets import Example
+from classifiers.training.datasets import Example
 
 if TYPE_CHECKING:
-    from classifiers.training_encoder import CascadeFit
+    from classifiers.training.encoder_stage import CascadeFit
 
 # One head's training rows: indices into the examples, labels and sample weights.
 HeadRows = tuple[np.ndarray, np.ndarray, np.ndarray]

@@ -18,16 +18,16 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
-from classifiers.bias_terms import training_neutral_sentences
 from classifiers.cascade import DEFAULT_ROUTE_BANDS
-from classifiers.datasets import LABEL_MAPPING, RADIKALISME_POLICY, Example
 from classifiers.features import CommentFeaturizer
 from classifiers.model import HEADS, CommentModel
 from classifiers.signals import METADATA_PRIORS
-from classifiers.synthetic_citations import citation_training_sentences
-from classifiers.synthetic_functional import functional_training_sentences
-from classifiers.synthetic_spam import gambling_promo_sentences, self_promo_sentences
-from classifiers.thresholds import HeadRows, Split, pick_thresholds
+from classifiers.training.bias_terms import training_neutral_sentences
+from classifiers.training.datasets import LABEL_MAPPING, RADIKALISME_POLICY, Example
+from classifiers.training.synthetic_citations import citation_training_sentences
+from classifiers.training.synthetic_functional import functional_training_sentences
+from classifiers.training.synthetic_spam import gambling_promo_sentences, self_promo_sentences
+from classifiers.training.thresholds import HeadRows, Split, pick_thresholds
 
 # cls-3: functional training templates, optional encoder cascade, thresholds on their own split.
 MODEL_VERSION_PREFIX = "cls-3"
@@ -51,7 +51,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "encoder": None,
     # Embedding costs tens of ms per text here: the encoder heads fit on at most this many fit rows
     # per source; the combiners and the cascade's thresholds use at most this many calibration /
-    # threshold-selection rows per source (hash-ordered, label-stratified; see training_encoder).
+    # threshold-selection rows per source (hash-ordered, label-stratified; see training.encoder_stage).
     "encoder_rows_per_source": 1500,
     "encoder_calibration_rows_per_source": 250,
     "encoder_threshold_rows_per_source": 300,
@@ -193,10 +193,10 @@ def train(examples: list[Example], *, random_state: int = 0, progress: bool = Fa
     thresholds are picked on a split that neither the heads nor the calibration saw.
 
     ``example_weights`` (optional, one mapping per example): per head, a factor on that example's
-    training weight; 0 leaves the example out of that head (classifiers.feedback uses it).
+    training weight; 0 leaves the example out of that head (classifiers.training.feedback uses it).
     ``encoder=False`` trains the n-gram stage only; ``encoder=True`` requires the encoder.
     """
-    from classifiers.datasets import load_slang  # slang lives next to the data; optional
+    from classifiers.training.datasets import load_slang  # slang lives next to the data; optional
 
     p = {**DEFAULT_PARAMS, **params}
     start = time.perf_counter()
@@ -242,7 +242,7 @@ def train(examples: list[Example], *, random_state: int = 0, progress: bool = Fa
         fitted = None
         if use_encoder:
             from classifiers.encoder import embed
-            from classifiers.training_encoder import Embeddings, encoder_stage
+            from classifiers.training.encoder_stage import Embeddings, encoder_stage
 
             stage("encoder stage (embedding)")
             emb = Embeddings(examples, featurizer.parse, p.get("embedder") or embed)
@@ -278,11 +278,11 @@ def _metadata(p: dict[str, Any], random_state: int, examples: list[Example], val
                           "(reject), see params; recall/FPR at them under 'heads'. The prevalences are "
                           "assumptions: re-pick with your own traffic",
         "metadata_priors": {k: dict(v) for k, v in METADATA_PRIORS.items()},
-        "synthetic_data": "hand-written: neutral identity-term sentences (classifiers/bias_terms.py "
+        "synthetic_data": "hand-written: neutral identity-term sentences (classifiers/training/bias_terms.py "
                           "training templates, toxicity 0), gambling promotions and self-promotion spam "
-                          "(classifiers/synthetic_spam.py), news comments citing sources with links "
-                          "(classifiers/synthetic_citations.py training set, spam 0) and functional "
-                          "training templates (classifiers/synthetic_functional.py); counts under 'sources'",
+                          "(classifiers/training/synthetic_spam.py), news comments citing sources with links "
+                          "(classifiers/training/synthetic_citations.py training set, spam 0) and functional "
+                          "training templates (classifiers/training/synthetic_functional.py); counts under 'sources'",
         "slang_lexicon": "new_kamusalay.csv pairs (Ibrohim & Budi 2019), CC BY-NC-SA 4.0, stored in the artifact",
         "sources": dict(Counter(ex.source for ex in examples)),
         "heads": val_metrics,

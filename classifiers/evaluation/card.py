@@ -11,10 +11,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .evaluation_metrics import md_table
-from .evaluation_report import loso_table
-from .evaluation_suites import pass_rates
+from .metrics import md_table
+from .report import loso_table
 from .robustness import TARGET
+from .suites import pass_rates
 
 __all__ = ["card_blocks", "update_model_card"]
 

@@ -20,9 +20,9 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from classifiers.cascade import combine, combiner_arrays, route
-from classifiers.datasets import Example
 from classifiers.encoder import encoder_input
-from classifiers.thresholds import HeadRows, Split
+from classifiers.training.datasets import Example
+from classifiers.training.thresholds import HeadRows, Split
 
 RowsOf = Callable[[str], HeadRows]
 

@@ -4,8 +4,8 @@ A label row is one comment's final status as the site's moderators (or its impor
 decided it, per head: 1, 0 or None (the decision does not tell). The rows are split by age: the
 newest slice is kept for evaluation (never trained on), and of the rest a random part chooses the
 thresholds (rows the calibration never saw), the remainder trains. The candidate is trained with
-``classifiers.training.train`` on the base examples plus the site's rows, each site row weighted so
-that the site's labels carry a set share of the training weight.
+``classifiers.training.fit.train`` on the base examples plus the site's rows, each site row weighted
+so that the site's labels carry a set share of the training weight.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import average_precision_score, roc_auc_score
 
-from classifiers.datasets import Example
 from classifiers.model import HEADS, CommentModel
-from classifiers.thresholds import choose_thresholds
-from classifiers.training import DEFAULT_PARAMS, train
+from classifiers.training.datasets import Example
+from classifiers.training.fit import DEFAULT_PARAMS, train
+from classifiers.training.thresholds import choose_thresholds
 
 # Share of each head's training weight the site's own rows carry (per run and head: weight =
 # share / (1 - share) * base rows of the head / site rows of the head, clipped to [1, MAX_WEIGHT]).
@@ -211,7 +211,7 @@ def head_metrics(model: Any, rows: Sequence[LabelRow]) -> dict[str, dict[str, An
 
 def compare(candidate: Any, active: Any, evaluation: Sequence[LabelRow], base_test: Sequence[Example]) -> dict[str, Any]:
     """Both models on the same newest labels (per head) and on the base per-source tests."""
-    from classifiers.train_cli import heldout_metrics
+    from classifiers.training.run import heldout_metrics
 
     base_test = list(base_test)
     return {

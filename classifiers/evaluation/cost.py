@@ -86,7 +86,7 @@ def worker_memory(model_path: Path, texts: list[str]) -> dict[str, Any]:
     )
     try:
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=900,
-                              cwd=Path(__file__).resolve().parent.parent, check=True)
+                              cwd=Path(__file__).resolve().parents[2], check=True)
         figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
         return figures
     finally:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from classifiers.functional_cases_group import FUNCTIONALITIES_GROUP, RAW_GROUP
+from classifiers.evaluation.functional_cases_group import FUNCTIONALITIES_GROUP, RAW_GROUP
 
 __all__ = ["CASES", "FUNCTIONALITIES", "Case"]
 

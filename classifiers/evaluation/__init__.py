@@ -1,0 +1,1 @@
+"""Evaluation of a trained model: the `moderation evaluate` stages, metrics, test suites and report."""
