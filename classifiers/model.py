@@ -119,7 +119,8 @@ class CommentModel:
             self._enc_W = np.stack([np.asarray(enc[h].coef_, dtype=np.float64).ravel() for h in HEADS], axis=1)
             self._enc_b = np.array([float(enc[h].intercept_[0]) for h in HEADS])
             self._comb = cascade.combiner_arrays(self.encoder["combiners"], HEADS)
-            self._bands = dict(self.encoder["route_bands"])
+            # Artifacts before cls-3.1 route with the bands their combiners were fitted on.
+            self._bands = dict(self.encoder.get("serve_bands") or self.encoder["route_bands"])
 
     def _embed(self, token_lists: list[list[str]]) -> np.ndarray:
         from classifiers.encoder import embed, encoder_input

@@ -105,7 +105,7 @@ def fit_encoder_stage(examples: Sequence[Example], head_rows: RowsOf, heads: tup
 class CascadeFit:
     """The trained encoder stage and the cascade's scores on the threshold rows it was run on."""
 
-    part: dict[str, Any]  # heads, combiners, route_bands and info: what the model stores
+    part: dict[str, Any]  # heads, combiners, route_bands, serve_bands and info: what the model stores
     final: np.ndarray  # n-gram probabilities, re-scored by the cascade on the routed threshold rows
     thr_rows: np.ndarray  # the threshold rows the cascade scored (at most a cap per source)
 
@@ -124,5 +124,6 @@ def encoder_stage(examples: Sequence[Example], head_rows: RowsOf, heads: tuple[s
     final[routed] = combine(z_ngram[routed], z_enc, combiner_arrays(combiners, heads))[0]
     info["routed_threshold_share"] = round(float(len(routed) / max(1, split.thr.sum())), 4)
     part = {"heads": enc_heads, "combiners": combiners,
-            "route_bands": {h: tuple(v) for h, v in params["route_bands"].items()}, "info": info}
+            "route_bands": {h: tuple(v) for h, v in params["route_bands"].items()},
+            "serve_bands": {h: tuple(v) for h, v in params["serve_bands"].items()}, "info": info}
     return CascadeFit(part, final, thr_rows)

@@ -18,7 +18,7 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
-from classifiers.cascade import DEFAULT_ROUTE_BANDS
+from classifiers.cascade import DEFAULT_ROUTE_BANDS, DEFAULT_SERVE_BANDS
 from classifiers.features import CommentFeaturizer
 from classifiers.model import HEADS, CommentModel
 from classifiers.signals import METADATA_PRIORS
@@ -30,7 +30,7 @@ from classifiers.training.synthetic_spam import gambling_promo_sentences, self_p
 from classifiers.training.thresholds import HeadRows, Split, pick_thresholds
 
 # cls-3: functional training templates, optional encoder cascade, thresholds on their own split.
-MODEL_VERSION_PREFIX = "cls-3"
+MODEL_VERSION_PREFIX = "cls-3.1"
 DEFAULT_PARAMS: dict[str, Any] = {
     "n_features": 2**19,
     "char_ngram_range": (2, 5),
@@ -57,6 +57,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "encoder_threshold_rows_per_source": 300,
     "encoder_C": 1.0,
     "route_bands": DEFAULT_ROUTE_BANDS,
+    "serve_bands": DEFAULT_SERVE_BANDS,
     "functional_templates": 120,
 }
 _NOT_METADATA = ("slang", "data_dir", "embedder")

@@ -101,7 +101,7 @@ def test_routed_comments_are_rescored_consistently(cascade_model, tmp_path) -> N
     texts = [e.text for e in tiny_corpus(8)][::7] + ["kamu bodoh", "nice article, subscribe to my channel"]
     ngram = [cascade_model.score_sklearn(t) for t in texts]
     routed = cascade.route(np.array([[s[h] for h in HEADS] for s in ngram]), HEADS,
-                           cascade_model.encoder["route_bands"])
+                           cascade_model.encoder["serve_bands"])
     assert routed.any() and not routed.all()
     many = cascade_model.score_many(texts)
     loaded = artifacts.load(artifacts.save(cascade_model, tmp_path / "c.skops"))
@@ -147,6 +147,18 @@ def test_batch_score_and_explain_matches_one_at_a_time_with_one_encoder_call(cas
         cascade_model.score_and_explain_many(texts, metadata[:1])
     assert cascade_model.score_and_explain_many([]) == []
 
+
+
+@needs_encoder
+def test_scoring_routes_by_the_serve_bands_and_older_artifacts_by_their_fit_bands(cascade_model) -> None:
+    assert cascade_model.encoder["serve_bands"] == {h: tuple(v) for h, v in cascade.DEFAULT_SERVE_BANDS.items()}
+    assert cascade_model._bands == cascade_model.encoder["serve_bands"]
+    older = dict(cascade_model.encoder)
+    del older["serve_bands"]  # an artifact trained before serve bands existed
+    model = type(cascade_model)(cascade_model.featurizer, cascade_model.heads, cascade_model.thresholds_cascade,
+                                "older", cascade_model.metadata, encoder=older,
+                                thresholds_ngram=cascade_model.thresholds_ngram)
+    assert model._bands == cascade_model.encoder["route_bands"]
 
 def _fake_embedder(calls: list[int]):
     def embed(texts):

@@ -39,7 +39,7 @@ def test_judol_promotion_is_spam_and_gambling(model) -> None:
 
 
 def test_english_slur_is_identity_hate(model) -> None:
-    # Slur taken from the Davidson hate class (class 0) vocabulary. Measured: cls-3-20261202-seed0
+    # Slur taken from the Davidson hate class (class 0) vocabulary. Measured: cls-3.1-20261202-seed0
     # scores it 0.934 with the encoder (hold 0.461); cls-2 scored 0.463, just under its hold.
     s = model.score("all niggers should be thrown out of this country")
     assert s["identity_hate"] >= 0.45
