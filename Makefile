@@ -28,7 +28,7 @@ test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check moderation workers classifiers tests scripts
+	$(BIN)/ruff check moderation workers classifiers tests scripts bench
 	$(BIN)/mypy
 
 ## A long schemathesis run against a served app (every check, fixed seed); prints its summary.

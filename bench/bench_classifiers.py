@@ -54,10 +54,10 @@ def _load(impl: str):
         model = load_default()
         if impl == "ours-ngram":
             model = model.ngram_only()
-        return (lambda t: model.score(t)), (lambda ts: model.score_many(ts))
+        return model.score, model.score_many
     from profanity_check import predict_prob
 
-    return (lambda t: predict_prob([t])), (lambda ts: predict_prob(ts))
+    return (lambda t: predict_prob([t])), predict_prob
 
 
 def _rss_mb() -> tuple[float, float]:

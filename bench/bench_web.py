@@ -33,7 +33,6 @@ import platform
 import shutil
 import socket
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,6 +41,7 @@ import urllib.error
 import urllib.request
 from datetime import datetime
 from pathlib import Path
+
 from moderation.processes import stop_groups
 
 REPO = Path(__file__).resolve().parents[1]
@@ -107,12 +107,12 @@ def tree_cpu(pids: list[int]) -> float:
         parent[pid] = int(fields[1])
         cpu[pid] = (int(fields[11]) + int(fields[12])) / tick
     roots, total = set(pids), 0.0
-    for pid in cpu:
+    for pid, seconds in cpu.items():
         p = pid
         while p > 1 and p not in roots:
             p = parent.get(p, 0)
         if p in roots:
-            total += cpu[pid]
+            total += seconds
     return total
 
 
@@ -144,7 +144,7 @@ def pct(values: list[float], p: float) -> float:
 def ensure_isso_venv(venv: Path) -> Path:
     """The Isso virtualenv (created from bench/requirements-isso.txt when missing)."""
     py = venv / "bin" / "python"
-    ok = py.exists() and subprocess.run([str(py), "-c", "import isso, gunicorn"], capture_output=True).returncode == 0
+    ok = py.exists() and subprocess.run([str(py), "-c", "import isso, gunicorn"], capture_output=True, check=False).returncode == 0
     if not ok:
         log(f"creating {venv} (isso + gunicorn from bench/requirements-isso.txt)")
         subprocess.run([shutil.which("python3") or sys.executable, "-m", "venv", str(venv)], check=True)
@@ -228,7 +228,7 @@ class Ours:
         # The form tokens are issued here with the service's own function and key (same as
         # GET /api/v1/form-token, without spending the server's CPU on thousands of GETs).
         sys.path.insert(0, str(REPO))
-        from moderation.settings import load_settings  # noqa: PLC0415
+        from moderation.settings import load_settings
 
         self.settings = load_settings(environ=self.env, root=self.dir)
 
@@ -246,7 +246,7 @@ class Ours:
         return f"http://bench.example/artikel-{n % PAGES}"
 
     def tokens(self, count: int) -> list[tuple[str, str]]:
-        from moderation.antibot import issue_form_token  # noqa: PLC0415
+        from moderation.antibot import issue_form_token
 
         out = []
         for _ in range(count):
@@ -274,7 +274,7 @@ class Ours:
     # -- database views (read-only; WAL lets us read while the service writes)
     def sql(self, query: str, *args: object) -> list[tuple]:
         if self.pg:
-            import psycopg  # noqa: PLC0415
+            import psycopg
 
             with psycopg.connect(self.pg.replace("postgresql+psycopg://", "postgresql://")) as con:
                 return con.execute(query.replace("?", "%s").replace("json_extract(signals, '$.form_token')",
@@ -337,7 +337,7 @@ def run_wrk(target: str, port: int, conns: int, seconds: float, offset: int, tok
     argv = ["wrk", "-t", "1", "-c", str(conns), "-d", f"{seconds:g}s", "--timeout", "10s",
             "-s", str(WEB / "get.lua" if get_path else LUA), f"http://127.0.0.1:{port}"]
     cpu0 = tree_cpu(cpu_pids or [])
-    out = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=seconds + 60)
+    out = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=seconds + 60, check=False)
     cpu_s = tree_cpu(cpu_pids or []) - cpu0
     line = next((ln for ln in out.stdout.splitlines() if ln.startswith("BENCH_JSON ")), None)
     if line is None:
@@ -375,7 +375,7 @@ async def _paced(port: int, payloads: list[bytes], rate: float) -> list[tuple[fl
             status = int(data[9:12]) if data[:5] == b"HTTP/" else 0
             if status == 202:
                 comment_id = int(json.loads(data.split(b"\r\n\r\n", 1)[1])["id"])
-        except (OSError, asyncio.TimeoutError, ValueError, KeyError, IndexError):
+        except (TimeoutError, OSError, ValueError, KeyError, IndexError):
             status = status or 0
         results.append((start - t0, (loop.time() - start) * 1000, status, comment_id))
 
@@ -469,7 +469,7 @@ def smoke(args: argparse.Namespace) -> int:
 def machine() -> dict:
     def cmd(argv: list[str]) -> str:
         try:
-            return subprocess.run(argv, capture_output=True, text=True, timeout=10).stdout.strip()
+            return subprocess.run(argv, capture_output=True, text=True, timeout=10, check=False).stdout.strip()
         except OSError:
             return "?"
 
@@ -479,7 +479,7 @@ def machine() -> dict:
     versions = {}
     for pkg in ("flask", "gunicorn", "sqlalchemy", "celery", "redis", "scikit-learn"):
         try:
-            from importlib.metadata import version  # noqa: PLC0415
+            from importlib.metadata import version
 
             versions[pkg] = version(pkg)
         except Exception:  # noqa: BLE001
@@ -570,7 +570,7 @@ def main() -> int:
         isso_port = start_isso(procs, isso_venv, tmp, args.workers)
         results["machine"]["isso"] = subprocess.run([str(isso_venv / "bin" / "python"), "-c",
                                                      "from importlib.metadata import version as v; print(v('isso'), v('gunicorn'))"],
-                                                    capture_output=True, text=True).stdout.strip()
+                                                    capture_output=True, text=True, check=False).stdout.strip()
         log(f"ours on :{ours.port} (gunicorn {args.workers} workers + celery worker -c 1), Isso on :{isso_port}")
 
         warm_up(ours, args.allow_unscored)
