@@ -144,8 +144,8 @@ def _cost(res: dict[str, Any]) -> list[str]:
         f"in a news-site-like mix ({mix}, seed 0), after a warm-up on 500 other comments; the encoder "
         f"{'runs' if c.get('encoder_active') else 'is NOT active'} for comments in the uncertain band. "
         f"Memory: a fresh process that loads the artifact and scores 200 of them. 1-minute load "
-        f"average at the measurement: {c.get('load_average', 0):.1f} on 2 cores (shared machine: other "
-        f"jobs inflate the times). `bench/bench_classifiers.py` has the fuller benchmark.", "",
+        f"average at the measurement: {c.get('load_average', 0):.1f} on 2 cores (other jobs on "
+        f"the machine inflate the times). `bench/bench_classifiers.py` has the fuller benchmark.", "",
         md_table(["measure", "value", "target"], rows), "",
     ]
 
@@ -187,7 +187,7 @@ def report(res: dict[str, Any]) -> str:
         f"- Runtime: {meta['runtime_s']:.0f} s"
         + (f" (leave-one-source-out rows reused; the full run that made them took "
            f"{meta['loso_run_runtime_s']:.0f} s)" if meta.get("loso_run_runtime_s") else "")
-        + " on a 2-core machine shared with other jobs.", "",
+        + " on a 2-core machine.", "",
         "Shipped thresholds:", "", md_table(["score", "hold", "reject"], thr_rows), "",
         "## 1. Leave-one-source-out (headline)", "",
     ]
