@@ -186,8 +186,7 @@ def render(results: dict, mach: dict, n: int, origin: str) -> str:
         f"Python {mach['python']}, scikit-learn {mach['scikit-learn']}, numpy {mach['numpy']}, "
         f"{mach['platform']}. Run on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
         f"1-minute load average before the run: {mach['loadavg_1min']} (above the core count means "
-        "other processes competed for the CPU and all absolute times are inflated; this machine is "
-        "shared with other sessions).",
+        "other processes competed for the CPU and all absolute times are inflated).",
         "",
         f"Texts: {n:,} comments ({origin}), seed 0. Each figure is the best of the alternating rounds. "
         "Single-comment rows: first with cold caches, then after warming up on as many *other* "

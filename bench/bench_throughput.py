@@ -193,17 +193,17 @@ def model_cost(texts: list[str], batch: int) -> dict:
     for i in range(0, len(texts), batch):
         model.score_many(texts[i:i + batch])
     many = (time.process_time() - t0) * 1000 / len(texts)
-    # The worker also explains every decision: one pass with the scores (one at a time), or after score_many.
+    # The worker also explains every decision, in the same pass: one at a time, or per batch.
     t0 = time.process_time()
     for t in texts:
         model.score_and_explain(t, top_k=5)
     both = (time.process_time() - t0) * 1000 / len(texts)
     t0 = time.process_time()
-    for t in texts:
-        model.explain(t, top_k=5)
-    explain = (time.process_time() - t0) * 1000 / len(texts)
+    for i in range(0, len(texts), batch):
+        model.score_and_explain_many(texts[i:i + batch], top_k=5)
+    both_many = (time.process_time() - t0) * 1000 / len(texts)
     return {"single_ms": round(single, 3), "batch_ms": round(many, 3), "batch": batch, "texts": len(texts),
-            "score_and_explain_ms": round(both, 3), "explain_ms": round(explain, 3)}
+            "score_and_explain_ms": round(both, 3), "score_and_explain_batch_ms": round(both_many, 3)}
 
 
 def e2e(ours: Ours, rate: float, seconds: float, offset: int) -> dict:
@@ -373,10 +373,11 @@ def report(results: dict) -> str:
             out.append(f"Model's own CPU on the same texts: {m['single_ms']} ms per comment one at a time, "
                        f"{m['batch_ms']} ms in batches of {m['batch']}; worker overhead (worker CPU minus the model) "
                        f"{e['worker_cpu_ms'] - m['single_ms']:.1f} to {e['worker_cpu_ms'] - m['batch_ms']:.1f} ms.")
-            if "explain_ms" in m:
-                out.append(f"Explanations: score_and_explain {m['score_and_explain_ms']} ms per comment (the worker's "
-                           f"one-at-a-time path), explain alone {m['explain_ms']} ms (after score_many in a batch); "
-                           f"worker CPU minus score_and_explain: {e['worker_cpu_ms'] - m['score_and_explain_ms']:.1f} ms.")
+            if "score_and_explain_batch_ms" in m:
+                out.append(f"With explanations (what the worker runs): score_and_explain {m['score_and_explain_ms']} ms "
+                           f"per comment one at a time, score_and_explain_many {m['score_and_explain_batch_ms']} ms in "
+                           f"batches; worker CPU around them: {e['worker_cpu_ms'] - m['score_and_explain_ms']:.1f} to "
+                           f"{e['worker_cpu_ms'] - m['score_and_explain_batch_ms']:.1f} ms.")
         out.append("")
     if r := results.get("postgres"):
         o = r["submit-16"]

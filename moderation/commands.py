@@ -105,7 +105,7 @@ def rotate_keys(batch_size: int | None) -> None:
 @click.command("web")
 @click.option("--workers", default=2, show_default=True, help="gunicorn worker processes")
 @click.option("--threads", default=processes.WEB_THREADS, show_default=True,
-              help="threads per worker (gthread, keep-alive); 1 for sync workers")
+              help="threads per worker: 1 = sync workers; more = gthread with keep-alive")
 @with_appcontext
 def web(workers: int, threads: int) -> None:
     """Serve the web app with gunicorn on settings host:port."""

@@ -19,15 +19,16 @@ from pathlib import Path
 from moderation import queue
 from moderation.settings import Settings
 
-WEB_THREADS = 4
+# Sync workers by default: on an idle 2-core machine they accepted 1.4-1.7x as many comments per
+# second as gthread with 4 threads, at a p99 of 13-57 ms against 270-1,120 ms (bench/WEB.md, 2026-12-07).
+WEB_THREADS = 1
 
 
 def web_argv(settings: Settings, workers: int, threads: int = WEB_THREADS) -> list[str]:
     """gunicorn serving the app factory; no access log because it would record client IPs.
 
-    Threaded workers (gthread) keep connections alive between requests, which a reverse proxy's
-    upstream keep-alive reuses; measured against sync workers and granian in bench/WEB.md.
-    `threads=1` gives the sync worker class.
+    `threads=1` (the default) gives sync workers, meant to sit behind a buffering reverse proxy;
+    more threads give gthread workers that keep connections alive 5 s. Measured in bench/WEB.md.
     """
     worker_class = ["--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "5"] if threads > 1 else [
         "--worker-class", "sync"]

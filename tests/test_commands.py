@@ -48,9 +48,9 @@ def test_process_command_lines() -> None:
     web = processes.web_argv(settings, 3)
     assert web[1:3] == ["-m", "gunicorn"] and "0.0.0.0:8123" in web and "moderation.wsgi:app" in web
     assert "--access-logfile" not in web  # access logs would record client IPs
-    assert web[web.index("--worker-class") + 1] == "gthread" and web[web.index("--threads") + 1] == "4"
-    sync = processes.web_argv(settings, 3, threads=1)
-    assert sync[sync.index("--worker-class") + 1] == "sync" and "--threads" not in sync
+    assert web[web.index("--worker-class") + 1] == "sync" and "--threads" not in web
+    threaded = processes.web_argv(settings, 3, threads=4)
+    assert threaded[threaded.index("--worker-class") + 1] == "gthread" and threaded[threaded.index("--threads") + 1] == "4"
     worker = processes.worker_argv(settings, 2)
     assert worker[worker.index("-Q") + 1] == "scoring,maintenance" and worker[worker.index("-P") + 1] == "prefork"
     assert "beat" in processes.beat_argv(settings, Path("/tmp/x"))
