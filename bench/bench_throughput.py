@@ -419,6 +419,9 @@ def main() -> int:
     args.classes = [c for c in args.classes.split(",") if c]
     args.scale = [int(x) for x in args.scale.split(",")]
     phases = args.phases.split(",")
+    for tool in ("wrk", "redis-server"):
+        if not shutil.which(tool):
+            sys.exit(f"{tool} not found (Debian: apt-get install {tool})")
     isso_venv = ensure_isso_venv(args.isso_venv.resolve())
     tmp = Path(tempfile.mkdtemp(prefix="bench-throughput-", dir="/tmp"))
     results: dict = json.loads(args.json.read_text()) if args.json.exists() else {}
