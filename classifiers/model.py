@@ -198,24 +198,32 @@ class CommentModel:
             probs = self._cascade(np.array([z]), np.array([probs]), [tokens])[0][0]
         return self._finish(probs, detect_language(text), metadata)
 
-    def score_many(self, texts: list[str], metadata: Sequence[Mapping[str, Any]] | None = None
-                   ) -> list[dict[str, Any]]:
-        """Score a batch: one sparse matrix product for all texts and heads."""
+    def _batch(self, texts: list[str], metadata: Sequence[Mapping[str, Any]] | None
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], list[Mapping[str, Any] | None]]:
+        """(probs, routed mask, encoder log-odds share, languages, metadata) of a batch: one sparse
+        matrix product for all texts and heads, one encoder call for the routed rows."""
         if metadata is not None and len(metadata) != len(texts):
             raise ValueError("metadata must have one dict per text")
         if not texts:
-            return []
+            return np.zeros((0, len(HEADS))), np.zeros(0, dtype=bool), np.zeros((0, len(HEADS))), [], []
         finish_languages = start_detect_languages(texts)  # lingua runs while we featurise
         Z = batch_logits(self, texts)
         P = expit(-(self._cal_a * Z + self._cal_b))
+        routed = np.zeros(len(texts), dtype=bool)
+        enc_part = np.zeros_like(P)
         if self.encoder_active:
-            routed = np.flatnonzero(cascade.route(P, HEADS, self._bands))
-            if len(routed):
-                tokens = [self.featurizer.parse(texts[i])[0] for i in routed]
-                P[routed] = self._cascade(Z[routed], P[routed], tokens)[0]
-        rows: list[list[float]] = P.tolist()
-        langs = finish_languages()
+            rows = np.flatnonzero(cascade.route(P, HEADS, self._bands))
+            if len(rows):
+                tokens = [self.featurizer.parse(texts[i])[0] for i in rows]
+                P[rows], routed[rows], enc_part[rows] = self._cascade(Z[rows], P[rows], tokens)
         metas: list[Mapping[str, Any] | None] = list(metadata) if metadata is not None else [None] * len(texts)
+        return P, routed, enc_part, finish_languages(), metas
+
+    def score_many(self, texts: list[str], metadata: Sequence[Mapping[str, Any]] | None = None
+                   ) -> list[dict[str, Any]]:
+        """Score a batch (see ``_batch``)."""
+        P, _, _, langs, metas = self._batch(texts, metadata)
+        rows: list[list[float]] = P.tolist()
         return [self._finish(rows[i], langs[i], metas[i]) for i in range(len(texts))]
 
     def routed_share(self, texts: list[str]) -> float | None:
@@ -254,22 +262,7 @@ class CommentModel:
     def score_and_explain_many(self, texts: list[str], metadata: Sequence[Mapping[str, Any]] | None = None,
                                top_k: int = 5) -> list[tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]]:
         """``score_and_explain`` for a batch: one matrix product, one encoder call for the routed rows."""
-        if metadata is not None and len(metadata) != len(texts):
-            raise ValueError("metadata must have one dict per text")
-        if not texts:
-            return []
-        finish_languages = start_detect_languages(texts)
-        Z = batch_logits(self, texts)
-        P = expit(-(self._cal_a * Z + self._cal_b))
-        routed = np.zeros(len(texts), dtype=bool)
-        enc_part = np.zeros_like(P)
-        if self.encoder_active:
-            rows = np.flatnonzero(cascade.route(P, HEADS, self._bands))
-            if len(rows):
-                tokens = [self.featurizer.parse(texts[i])[0] for i in rows]
-                P[rows], routed[rows], enc_part[rows] = self._cascade(Z[rows], P[rows], tokens)
-        langs = finish_languages()
-        metas: list[Mapping[str, Any]] = list(metadata) if metadata is not None else [{}] * len(texts)
+        P, routed, enc_part, langs, metas = self._batch(texts, metadata)
         return [(self._finish(P[i], langs[i], metas[i]),
                  self._explanation(texts[i], bool(routed[i]), enc_part[i], top_k, metas[i]))
                 for i in range(len(texts))]
