@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
+from functools import lru_cache
 
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
@@ -37,7 +38,12 @@ class _ClockSigner(TimestampSigner):
 
 
 def _serializer(settings: Settings) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(settings.secrets.secret_key, salt=SALT, signer=_ClockSigner)
+    return _serializer_for(settings.secrets.secret_key)
+
+
+@lru_cache(maxsize=8)  # built once per key: a serializer holds no per-request state
+def _serializer_for(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=SALT, signer=_ClockSigner)
 
 
 def issue_form_token(settings: Settings, site_id: str, thread: str) -> str:

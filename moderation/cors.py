@@ -37,7 +37,10 @@ def _allowed(origin: str) -> bool:
 
 def apply(response: Response) -> Response:
     """after_request hook for the API blueprint."""
-    response.vary.add("Origin")
+    if "Vary" in response.headers:
+        response.vary.add("Origin")
+    else:  # the common case, without parsing and re-serialising a header set
+        response.headers["Vary"] = "Origin"
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     origin = request.headers.get("Origin")
     if not origin or not _allowed(origin):

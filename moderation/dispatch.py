@@ -11,8 +11,9 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import os
 import uuid
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from celery import Celery
 from kombu.exceptions import OperationalError as KombuOperationalError
@@ -24,7 +25,6 @@ from moderation.queue import SCORE_TASK, SCORING_QUEUE
 from moderation.settings import Settings
 
 log = logging.getLogger("moderation.dispatch")
-
 
 
 def nonce_key(settings: Settings, nonce: str) -> str:
@@ -51,18 +51,32 @@ class Dispatcher(Protocol):
         """Spend `nonce` (if any) and enqueue scoring; "replayed" enqueues nothing."""
 
 
+# Celery's headers of a score task are the same for every comment but for the ids: built once per
+# process (the origin header names the process) and copied per message.
+_templates: dict[int, tuple[dict[str, Any], dict[str, Any], dict[str, Any]]] = {}
+
+
+def _template(celery_app: Celery) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    pid = os.getpid()
+    template = _templates.get(pid)
+    if template is None:
+        headers, properties, body, _ = celery_app.amqp.as_task_v2("", SCORE_TASK, args=(0,), kwargs={}, argsrepr="[0]")
+        template = _templates[pid] = (headers, properties, body[2])
+    return template
+
+
 def task_message(celery_app: Celery, comment_id: int, queue: str = SCORING_QUEUE) -> bytes:
     """The score task for one comment as kombu's Redis transport stores it on the queue list."""
     task_id = str(uuid.uuid4())
-    headers, properties, body, _ = celery_app.amqp.as_task_v2(
-        task_id, SCORE_TASK, args=(comment_id,), kwargs={}, reply_to=celery_app.thread_oid, argsrepr=f"[{comment_id}]")
+    headers, properties, embed = _template(celery_app)
+    body = json.dumps(((comment_id,), {}, embed)).encode()
     envelope = {
-        "body": base64.b64encode(json.dumps(body).encode()).decode(),
+        "body": base64.b64encode(body).decode(),
         "content-encoding": "utf-8",
         "content-type": "application/json",
-        "headers": headers,
-        "properties": {**properties, "delivery_mode": 2,
-                       "delivery_info": {"exchange": "", "routing_key": queue},
+        "headers": {**headers, "id": task_id, "root_id": task_id, "argsrepr": f"[{comment_id}]"},
+        "properties": {**properties, "correlation_id": task_id, "reply_to": celery_app.thread_oid,
+                       "delivery_mode": 2, "delivery_info": {"exchange": "", "routing_key": queue},
                        "priority": 0, "body_encoding": "base64", "delivery_tag": str(uuid.uuid4())},
     }
     return json.dumps(envelope).encode()

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from celery import Celery
 from flask import Flask, current_app
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 from redis import Redis
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,11 +18,29 @@ from moderation.dispatch import Dispatcher, dispatcher_for
 from moderation.settings import Settings
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signing serializer built once per key, not per request."""
+
+    def __init__(self) -> None:
+        self._serializers: dict[tuple[object, ...], URLSafeTimedSerializer] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        """The serializer for the app's current secret key (and fallbacks), cached."""
+        key = (app.secret_key, *(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        serializer = self._serializers.get(key)
+        if serializer is None:
+            serializer = super().get_signing_serializer(app)
+            if serializer is not None:
+                self._serializers = {key: serializer}  # one key in use at a time: drop an old one
+        return serializer
+
+
 def init_app(app: Flask, settings: Settings) -> None:
     """Create the Redis client with short timeouts so an outage degrades instead of hanging."""
     app.extensions["redis"] = Redis.from_url(
         settings.redis_url, socket_connect_timeout=0.5, socket_timeout=1.0, health_check_interval=30
     )
+    app.session_interface = SessionInterface()
 
 
 def _app(app: Flask | None) -> Flask:

@@ -70,6 +70,20 @@ def count_links(html: str, website: str = "") -> int:
     return counter.count + (1 if safe_website(website) else 0)
 
 
+# Text the sanitiser would only escape: no markup, no entity, no control character but tab and newline.
+_PLAIN_RE = re.compile("[<>&\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def count_body_links(body: str, website: str = "") -> int:
+    """count_links(body_html(body), website), without rendering the HTML when the body is plain text."""
+    if _PLAIN_RE.search(body):
+        return count_links(body_html(body), website)
+    # Plain text renders to itself inside <p> and <br>, which a URL cannot span (it stops at
+    # whitespace), so the bare URLs of the text are the links of its HTML.
+    text = BIDI_CONTROLS_RE.sub("", body)
+    return len(URL_RE.findall(text)) + (1 if safe_website(website) else 0)
+
+
 def safe_website(url: str) -> str:
     """The website only if it is an http(s) URL with a host; else empty."""
     try:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from moderation import queue, schemas
 from moderation.errors import Forbidden, NotFound
 from moderation.models import AuditEntry, Comment, Decision, OutboxMessage, Status, Thread, utcnow
-from moderation.sanitize import body_html, count_links
+from moderation.sanitize import count_body_links
 from moderation.services import sites
 from moderation.settings import Settings
 from moderation.signals import Signals
@@ -36,7 +36,7 @@ def body_hmac(settings: Settings, body: str) -> str:
 
 def text_signals(body: str, website: str) -> dict[str, Any]:
     """Facts about the text as readers will see it: links in the sanitised HTML plus the website."""
-    return {"links": count_links(body_html(body), website), "website_given": bool(website), "body_chars": len(body)}
+    return {"links": count_body_links(body, website), "website_given": bool(website), "body_chars": len(body)}
 
 
 def enqueue_committed(session: Session, comment_id: int, enqueue: queue.Enqueue) -> None:

@@ -12,6 +12,7 @@ import json
 import threading
 import time
 import weakref
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,6 +26,7 @@ from moderation.settings import PolicySettings, Settings, deep_merge
 DEMO_SITE = "demo"
 
 
+@lru_cache(maxsize=4096)  # pure, and asked several times per request for the same page and site URLs
 def origin_of(url: str) -> str:
     """scheme://host[:port] of a URL, lower-cased, default ports dropped; '' if not http(s)."""
     try:
@@ -39,9 +41,14 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{host}" + (f":{port}" if port and port != default else "")
 
 
-def site_origins(site: Site) -> set[str]:
+def site_origins(site: Site) -> frozenset[str]:
     """The site's allowed origins, normalised."""
-    return {o for o in (origin_of(x) for x in site.origins or []) if o}
+    return _normalised(tuple(site.origins or []))
+
+
+@lru_cache(maxsize=256)
+def _normalised(origins: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(o for o in (origin_of(x) for x in origins) if o)
 
 
 def sync_sites(session: Session, settings: Settings) -> None:

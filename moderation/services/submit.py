@@ -7,7 +7,8 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -60,7 +61,12 @@ class Submitted:
 
 
 def _cookie_serializer(settings: Settings) -> URLSafeSerializer:
-    return URLSafeSerializer(settings.secrets.secret_key, salt="moderation.author-cookie.v1")
+    return _cookie_serializer_for(settings.secrets.secret_key)
+
+
+@lru_cache(maxsize=8)  # built once per key: a serializer holds no per-request state
+def _cookie_serializer_for(secret_key: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key, salt="moderation.author-cookie.v1")
 
 
 def cookie_author(settings: Settings, cookie: str, site_id: str) -> int | None:
@@ -105,11 +111,11 @@ def _check_parent(session: Session, parent_id: int | None, thread_id: int | None
                        {"parent": "not a published comment on this page"}, key="parent_not_found")
 
 
-def _check_flood(settings: Settings, found: submit_store.Lookup, since_at: Any) -> None:
-    if found.duplicate is not None:
+def _check_flood(settings: Settings, duplicate: int | None, last_at: datetime | None, since_at: datetime) -> None:
+    if duplicate is not None:
         raise Conflict(DUPLICATE_MESSAGE, {"body": "duplicate of your earlier comment on this page"}, key="duplicate")
-    if found.last_at is not None and settings.flood_seconds > 0:
-        wait = max(1, int((found.last_at - since_at).total_seconds()) + 1)
+    if last_at is not None and settings.flood_seconds > 0:
+        wait = max(1, int((last_at - since_at).total_seconds()) + 1)
         raise TooFast("You are posting comments too quickly. Slow down.", retry_after=wait, key="flood")
 
 
@@ -140,7 +146,7 @@ def submit_comment(settings: Settings, session: Session, raw: Mapping[str, Any],
     browser_author = cookie_author(settings, meta.author_cookie, site.id)
     found = submit_store.lookup(session, site.id, bidx, known[0] if known else None, digest, since, data.parent,
                                 browser_author)
-    _check_flood(settings, found if bidx else submit_store.Lookup(found.duplicate, None, 0, None), since)
+    _check_flood(settings, found.duplicate, found.last_at if bidx else None, since)
 
     bot, nonce = antibot.check_submission(settings, token=data.form_token, honeypot=data.homepage,
                                           site_id=site.id, thread=data.thread)
@@ -165,7 +171,8 @@ def submit_comment(settings: Settings, session: Session, raw: Mapping[str, Any],
         "edit_token_hash": token_hash(settings, token), "created_at": now, "updated_at": now,
         "notify_replies": bool(data.notify_replies and data.email),
     }, {"task": queue.SCORE_TASK, "published_at": now, "attempts": 1, "created_at": now})
-    webhook_events.record(session, "comment.created", comment_id, actor="author", settings=settings)
+    if found.has_endpoints:  # comment.created goes to endpoints only (no author mail): none, nothing to write
+        webhook_events.record(session, "comment.created", comment_id, actor="author", settings=settings)
     session.commit()
     _send(session, comment_id, signals, nonce, dispatcher)
     cookie = _cookie_serializer(settings).dumps({"s": site.id, "a": author_id}) if bidx else ""

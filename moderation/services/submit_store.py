@@ -1,7 +1,8 @@
 """The submit path's SQL: Core statements, at most one SELECT before the inserts on the hot path.
 
-Threads are never deleted, so their ids are cached per process; the author row, the duplicate check
-and the flood check come back from one SELECT; the comment and its outbox row are two INSERTs.
+Threads are never deleted, so their ids are cached per process; the author row, the duplicate check,
+the flood check and whether the site has webhook endpoints come back from one SELECT; a new author
+is one INSERT ... RETURNING; the comment and its outbox row are two INSERTs.
 """
 from __future__ import annotations
 
@@ -11,14 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, func, insert, literal, or_, select
+from sqlalchemy import Integer, and_, bindparam, exists, func, insert, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from moderation.models import Author, Comment, OutboxMessage, Status, Thread, UTCDateTime, table_of, utcnow
+from moderation.webhooks.models import WebhookEndpoint
 
 _threads, _authors, _comments, _outbox = table_of(Thread), table_of(Author), table_of(Comment), table_of(OutboxMessage)
+_endpoints = table_of(WebhookEndpoint)
 
 _THREAD = select(_threads.c.id, _threads.c.title).where(
     _threads.c.site_id == bindparam("site_id"), _threads.c.uri == bindparam("uri"))
@@ -43,8 +46,11 @@ _dup = (select(_comments.c.id)
 _last = (select(func.max(_comments.c.created_at, type_=UTCDateTime()))
          .where(_comments.c.author_id == _authors.c.id, _comments.c.created_at > bindparam("since"))
          .correlate(_authors).scalar_subquery())
+# Most sites have no webhook endpoint: knowing it here spares the comment.created event its own SELECT.
+_hooks = exists().where(_endpoints.c.site_id == bindparam("site_id"), _endpoints.c.enabled.is_(True))
 _one = select(literal(1).label("one")).subquery()
-_LOOKUP = select(_dup.label("duplicate"), _authors.c.id, _authors.c.published_count, _last.label("last_at")).select_from(
+_LOOKUP = select(_dup.label("duplicate"), _authors.c.id, _authors.c.published_count, _last.label("last_at"),
+                 _hooks.label("has_endpoints")).select_from(
     _one.outerjoin(_authors, and_(_authors.c.site_id == bindparam("site_id"),
                                   _authors.c.email_bidx == bindparam("email_bidx"))))
 _INSERT_COMMENT = insert(_comments).returning(_comments.c.id)
@@ -52,8 +58,9 @@ _INSERT_OUTBOX = insert(_outbox)
 # A concurrent first comment on the same page or by the same author is not an error.
 _NEW_THREAD = {"sqlite": sqlite_insert(_threads).on_conflict_do_nothing(),
                "postgresql": postgresql_insert(_threads).on_conflict_do_nothing()}
-_NEW_AUTHOR = {"sqlite": sqlite_insert(_authors).on_conflict_do_nothing(),
-               "postgresql": postgresql_insert(_authors).on_conflict_do_nothing()}
+# RETURNING gives the new author's id; a concurrent insert of the same author returns no row.
+_NEW_AUTHOR = {"sqlite": sqlite_insert(_authors).on_conflict_do_nothing().returning(_authors.c.id),
+               "postgresql": postgresql_insert(_authors).on_conflict_do_nothing().returning(_authors.c.id)}
 
 THREAD_CACHE_SIZE = 20_000
 _thread_ids: OrderedDict[tuple[int, str, str], tuple[int, bool]] = OrderedDict()
@@ -68,6 +75,7 @@ class Lookup:
     author_id: int | None
     published_count: int
     last_at: datetime | None
+    has_endpoints: bool = True  # the site has an enabled webhook endpoint (True when unknown)
 
 
 def known_thread(session: Session, site_id: str, uri: str) -> tuple[int, bool] | None:
@@ -98,7 +106,7 @@ def lookup(session: Session, site_id: str, bidx: str, thread_id: int | None, dig
     row = session.connection().execute(_LOOKUP, {"thread_id": thread_id, "digest": digest, "site_id": site_id,
                                                  "email_bidx": bidx, "since": since, "parent_id": parent_id,
                                                  "browser_author": browser_author}).one()
-    return Lookup(row.duplicate, row.id, row.published_count or 0, row.last_at)
+    return Lookup(row.duplicate, row.id, row.published_count or 0, row.last_at, bool(row.has_endpoints))
 
 
 def ensure_thread(session: Session, site_id: str, uri: str, title: str, known: tuple[int, bool] | None) -> int:
@@ -118,8 +126,11 @@ def ensure_thread(session: Session, site_id: str, uri: str, title: str, known: t
 def ensure_author(session: Session, site_id: str, bidx: str, email_enc: bytes) -> int:
     """The author id for a keyed email index seen for the first time (a concurrent insert is fine)."""
     conn = session.connection()
-    conn.execute(_NEW_AUTHOR[conn.dialect.name], {"site_id": site_id, "email_bidx": bidx, "email_enc": email_enc,
-                                                  "banned": False, "published_count": 0, "created_at": utcnow()})
+    new_id = conn.execute(_NEW_AUTHOR[conn.dialect.name], {
+        "site_id": site_id, "email_bidx": bidx, "email_enc": email_enc, "banned": False, "published_count": 0,
+        "created_at": utcnow()}).scalar_one_or_none()
+    if new_id is not None:
+        return int(new_id)
     author_id: int = conn.execute(_AUTHOR_ID, {"site_id": site_id, "email_bidx": bidx}).scalar_one()
     return author_id
 
