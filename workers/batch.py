@@ -61,10 +61,11 @@ def score_many(sessions: sessionmaker[Session], settings: Settings, comment_ids:
             log.warning("batch of %s failed, scoring one by one: %s", len(comments), exc)
             results.update({c.id: "single" for c in comments})
             return results
-        for comment, signal in zip(comments, signals, strict=True):
-            outcome, thresholds = scored[comment.id]
-            results[comment.id] = scoring.decide(session, comment, signal, rules_by_site[comment.thread.site_id],
-                                                 outcome, thresholds)
+        judged = [scoring.judge(comment, signal, rules_by_site[comment.thread.site_id], *scored[comment.id])
+                  for comment, signal in zip(comments, signals, strict=True)]
+        recorded = decisions.record_decisions(session, judged)  # one transaction for the whole batch
+        results.update({p.comment_id: p.decision.status.value if p.comment_id in recorded else "duplicate"
+                        for p in judged})
         session.commit()
     return results
 
