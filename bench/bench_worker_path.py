@@ -11,8 +11,15 @@ fake fast scorer (keywords, no features) and once with the shipped model.
     .venv/bin/python bench/bench_worker_path.py --quick          # 200 comments, fake model only (seconds)
     .venv/bin/python bench/bench_worker_path.py --endpoint       # the site has a webhook endpoint
     .venv/bin/python bench/bench_worker_path.py --profile /tmp/worker.prof   # cProfile of the fake run
+    .venv/bin/python bench/bench_worker_path.py --celery --n 3000  # a real worker draining a deep queue
 
-Redis is not touched: with --endpoint, the webhook deliveries written are counted after commit
+With --celery, the same comments are queued through the dispatcher to a private redis-server and a
+real Celery worker (prefork, one child, the fake model: `tests.helpers.fake_worker_app`) drains
+them; the worker's processes are stopped (SIGSTOP) while the queue fills, so it meets a deep queue,
+and their CPU (/proc, main process and pool child) is divided by the comments decided. The fake
+model costs about 0.01 ms, so that figure is the worker's CPU around the model, Celery included.
+
+In-process, Redis is not touched: with --endpoint, the webhook deliveries written are counted after commit
 instead of being sent to the broker (their rows and messages are written as in production).
 """
 from __future__ import annotations
@@ -21,6 +28,7 @@ import argparse
 import cProfile
 import os
 import random
+import signal
 import sys
 import tempfile
 import time
@@ -135,6 +143,38 @@ def run(model: Any, n: int, endpoint: bool, profile: str | None) -> dict[str, fl
             "around": (total - timed.cpu) * 1000 / count, "n": count, "batch": size}
 
 
+def run_celery(n: int) -> dict[str, float]:
+    """A real worker drains n queued comments; its CPU ms per comment and the wall time."""
+    from bench_web import tree_cpu
+
+    from moderation.extensions import get_dispatcher
+    from tests.helpers.procs import Worker, wait_for
+    from tests.helpers.stack import Stack
+
+    with tempfile.TemporaryDirectory() as tmp:
+        stack = Stack(Path(tmp))
+        try:
+            ids = [make_comment(stack.app, text, email=f"r{i % 400}@example.org") for i, text in enumerate(texts(n))]
+            worker = Worker(Path(tmp), stack.config_file, None, "tests.helpers.fake_worker_app").start()
+            stack.workers.append(worker)
+            assert worker.proc is not None
+            os.killpg(worker.proc.pid, signal.SIGSTOP)  # fill the queue first: the worker meets a deep queue
+            dispatcher = get_dispatcher(stack.app)
+            sent = {dispatcher.send(cid) for cid in ids}
+            cpu0, started = tree_cpu([worker.proc.pid]), time.monotonic()
+            os.killpg(worker.proc.pid, signal.SIGCONT)
+            wait_for(lambda: stack.redis.client().llen(stack.queue_key) == 0 and all(
+                stack.status(cid) != "pending" for cid in ids[-50:]), 600, 0.2, what="the queue drained")
+            wait_for(lambda: all(stack.status(cid) != "pending" for cid in ids), 120, 0.5, what="all decided")
+            seconds, cpu = time.monotonic() - started, tree_cpu([worker.proc.pid]) - cpu0
+            log = worker.log()
+        finally:
+            stack.close()
+    if sent != {"sent"}:
+        raise SystemExit(f"dispatch: {sent}")
+    return {"cpu": cpu * 1000 / n, "seconds": seconds, "tasks": log.count("] succeeded")}
+
+
 def main() -> None:
     """Print the table."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -143,7 +183,15 @@ def main() -> None:
     parser.add_argument("--models", default="fake,shipped", help="fake, shipped or both (comma-separated)")
     parser.add_argument("--endpoint", action="store_true", help="the site has a webhook endpoint")
     parser.add_argument("--profile", help="write a cProfile of the fake model's run here")
+    parser.add_argument("--celery", action="store_true", help="a real Celery worker and Redis, fake model")
     args = parser.parse_args()
+    if args.celery:
+        load = os.getloadavg()[0]
+        r = run_celery(args.n)
+        print(f"load average {load:.2f} -> {os.getloadavg()[0]:.2f}; {args.n} comments through a real worker: "
+              f"{r['cpu']:.3f} ms worker CPU per comment (fake model), {r['tasks']:.0f} Celery tasks, "
+              f"{args.n / r['seconds']:.0f} decided/s")
+        return
     n, names = (200, ["fake"]) if args.quick else (args.n, args.models.split(","))
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}; {n} comments; "
           f"webhook endpoint: {'yes' if args.endpoint else 'no'}")
