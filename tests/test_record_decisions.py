@@ -74,3 +74,18 @@ def test_every_comment_of_a_batch_gets_its_webhook_messages(app_factory: Any, su
     deliveries = rows(app, WebhookDelivery)
     assert sorted(d.message_id for d in deliveries) == sorted(m.id for m in messages)  # one endpoint: one each
     assert sorted(sent for sent, _ in queue.sent) == sorted(d.id for d in deliveries)  # sent after commit
+
+
+@pytest.mark.parametrize("database_url", database_urls(), indirect=True)
+@pytest.mark.parametrize("batch", [1, 3])
+def test_a_comment_edited_while_it_was_scored_is_not_decided(app: Flask, batch: int) -> None:
+    ids = [make_comment(app, f"Teks asli {n}", email=f"e{n}@example.org") for n in range(batch)]
+    items = _pending(app, dict.fromkeys(ids, "published"))
+    with session_scope(app) as session:  # the author edits the first one: its keyed hash changes
+        session.get(Comment, ids[0]).body_hmac = "edited"
+    with session_scope(app) as session:
+        assert decisions.record_decisions(session, items) == set(ids[1:])
+    assert _count(app, Decision, ids[0]) == 0 and _count(app, AuditEntry, ids[0]) == 0
+    with session_scope(app) as session:
+        assert [session.get(Comment, cid).status for cid in ids] == ["pending"] + ["published"] * (batch - 1)
+        assert all(session.get(Comment, cid).priority == 0.5 for cid in ids[1:])  # the queue's sort key, written too

@@ -8,9 +8,10 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, update
+from sqlalchemy import Connection, bindparam, delete, insert, tuple_, update
 from sqlalchemy.orm import Session
 
 from moderation import policy
@@ -38,6 +39,17 @@ _SET_STATUS = (
             priority=bindparam("priority"), version=_comments.c.version + 1)
     .returning(_comments.c.author_id)
 )
+# The same guard for many comments given the same status, in one statement: each moves only if it
+# is still pending with the text that was scored; RETURNING says exactly which ones moved.
+_SET_STATUS_MANY = (
+    update(_comments)
+    .where(tuple_(_comments.c.id, _comments.c.body_hmac).in_(bindparam("keys", expanding=True)),
+           _comments.c.status == Status.PENDING.value)
+    .values(status=bindparam("new_status"), decided_at=bindparam("now"), updated_at=bindparam("now"),
+            version=_comments.c.version + 1)
+    .returning(_comments.c.id, _comments.c.author_id)
+)
+_SET_PRIORITY = update(_comments).where(_comments.c.id == bindparam("cid")).values(priority=bindparam("priority"))
 _INSERT_DECISION = insert(table_of(Decision))
 _INSERT_AUDIT = insert(table_of(AuditEntry))
 _COUNT_PUBLISHED = (
@@ -129,20 +141,16 @@ def record_decision(
 def record_decisions(session: Session, items: list[Pending], actor: str = "system") -> set[int]:
     """`record_decision` for many comments in the caller's transaction; returns the ids recorded.
 
-    The guarded status change runs per comment (it alone decides who wins); everything after it is
-    one statement per kind for the whole batch, so a batch costs a few statements, not six per comment.
+    The guarded status change (it alone decides who wins) is one statement per new status;
+    everything after it is one statement per kind for the whole batch, so a batch costs a few
+    statements, not six per comment.
     """
     now = utcnow()
     conn = session.connection()
-    won: list[tuple[Pending, int]] = []
+    groups: dict[str, list[Pending]] = {}
     for item in items:
-        author_id = conn.execute(_SET_STATUS, {"cid": item.comment_id, "scored_hmac": item.body_hmac, "now": now,
-                                               "new_status": item.decision.status.value,
-                                               "priority": queue_priority(item.outcome.scores)}).scalar_one_or_none()
-        if author_id is None:
-            log.info("comment %s no longer pending with the scored text; decision dropped", item.comment_id)
-        else:
-            won.append((item, author_id))
+        groups.setdefault(item.decision.status.value, []).append(item)
+    won = [claimed for status, group in groups.items() for claimed in _claim(conn, status, group, now)]
     if not won:
         return set()
     conn.execute(_INSERT_DECISION, [{
@@ -171,6 +179,30 @@ def record_decisions(session: Session, items: list[Pending], actor: str = "syste
             log.info("comment %s decided: %s %s", item.comment_id, item.decision.status.value,
                      ",".join(item.decision.reasons))
     return set(ids)
+
+
+def _claim(conn: Connection, status: str, group: list[Pending], now: datetime) -> list[tuple[Pending, int]]:
+    """The guarded status change of comments decided alike: (item, author id) for each comment it moved."""
+    if len(group) == 1:  # one comment (the single path): one statement
+        item = group[0]
+        author_id = conn.execute(_SET_STATUS, {"cid": item.comment_id, "scored_hmac": item.body_hmac, "now": now,
+                                               "new_status": status,
+                                               "priority": queue_priority(item.outcome.scores)}).scalar_one_or_none()
+        claimed: dict[int, int] = {} if author_id is None else {item.comment_id: author_id}
+    else:
+        rows = conn.execute(_SET_STATUS_MANY, {"keys": [(item.comment_id, item.body_hmac) for item in group],
+                                               "new_status": status, "now": now})
+        claimed = dict(rows.all())  # each Row is an (id, author id) pair
+    won = []
+    for item in group:
+        if item.comment_id in claimed:  # pop: a comment listed twice is recorded once
+            won.append((item, claimed.pop(item.comment_id)))
+        else:
+            log.info("comment %s no longer pending with the scored text; decision dropped", item.comment_id)
+    if len(group) > 1 and won:
+        conn.execute(_SET_PRIORITY, [{"cid": item.comment_id, "priority": queue_priority(item.outcome.scores)}
+                                     for item, _ in won])
+    return won
 
 
 def hold_unavailable(session: Session, comment_id: int, body_hmac: str | None, attempts: int) -> bool:
