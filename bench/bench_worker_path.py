@@ -10,7 +10,7 @@ fake fast scorer (keywords, no features) and once with the shipped model.
     .venv/bin/python bench/bench_worker_path.py                  # 2,000 comments, fake and shipped model
     .venv/bin/python bench/bench_worker_path.py --quick          # 200 comments, fake model only (seconds)
     .venv/bin/python bench/bench_worker_path.py --endpoint       # the site has a webhook endpoint
-    .venv/bin/python bench/bench_worker_path.py --profile /tmp/worker.prof   # cProfile of the fake run
+    .venv/bin/python bench/bench_worker_path.py --profile /tmp/worker.prof   # cProfiles: /tmp/worker.prof.fake, .shipped
     .venv/bin/python bench/bench_worker_path.py --celery --n 3000  # a real worker draining a deep queue
 
 With --celery, the same comments are queued through the dispatcher to a private redis-server and a
@@ -182,7 +182,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="200 comments, fake model only")
     parser.add_argument("--models", default="fake,shipped", help="fake, shipped or both (comma-separated)")
     parser.add_argument("--endpoint", action="store_true", help="the site has a webhook endpoint")
-    parser.add_argument("--profile", help="write a cProfile of the fake model's run here")
+    parser.add_argument("--profile", help="write a cProfile of each model's run to PROFILE.<model>")
     parser.add_argument("--celery", action="store_true", help="a real Celery worker and Redis, fake model")
     args = parser.parse_args()
     if args.celery:
@@ -203,7 +203,7 @@ def main() -> None:
             import classifiers
 
             model = classifiers.load_default()
-        r = run(model, n, args.endpoint, args.profile if name == "fake" else None)
+        r = run(model, n, args.endpoint, f"{args.profile}.{name}" if args.profile else None)
         print(f"{name:<8} {r['total']:>9.3f} {r['model']:>9.3f} {r['around']:>10.3f}  "
               f"({r['n']:.0f} comments, batches of {r['batch']:.0f})")
     print(f"load average {os.getloadavg()[0]:.2f} at the end")

@@ -43,7 +43,9 @@ _SET_STATUS = (
 # is still pending with the text that was scored; RETURNING says exactly which ones moved.
 _SET_STATUS_MANY = (
     update(_comments)
-    .where(tuple_(_comments.c.id, _comments.c.body_hmac).in_(bindparam("keys", expanding=True)),
+    # `id IN` beside the pairs: SQLite scans the whole table for a row-value IN alone.
+    .where(_comments.c.id.in_(bindparam("ids", expanding=True)),
+           tuple_(_comments.c.id, _comments.c.body_hmac).in_(bindparam("keys", expanding=True)),
            _comments.c.status == Status.PENDING.value)
     .values(status=bindparam("new_status"), decided_at=bindparam("now"), updated_at=bindparam("now"),
             version=_comments.c.version + 1)
@@ -190,7 +192,8 @@ def _claim(conn: Connection, status: str, group: list[Pending], now: datetime) -
                                                "priority": queue_priority(item.outcome.scores)}).scalar_one_or_none()
         claimed: dict[int, int] = {} if author_id is None else {item.comment_id: author_id}
     else:
-        rows = conn.execute(_SET_STATUS_MANY, {"keys": [(item.comment_id, item.body_hmac) for item in group],
+        rows = conn.execute(_SET_STATUS_MANY, {"ids": [item.comment_id for item in group],
+                                               "keys": [(item.comment_id, item.body_hmac) for item in group],
                                                "new_status": status, "now": now})
         claimed = dict(rows.all())  # each Row is an (id, author id) pair
     won = []
