@@ -25,3 +25,11 @@ def test_bench_web_quick_decides_every_accepted_comment() -> None:
     assert summary, run.stdout
     accepted, sent, decided = map(int, summary.groups())
     assert accepted == sent > 0 and decided == accepted
+
+
+@pytest.mark.timeout(120)
+def test_bench_worker_path_quick_decides_every_comment() -> None:
+    run = subprocess.run([sys.executable, str(REPO / "bench" / "bench_worker_path.py"), "--quick"], cwd=REPO,
+                         capture_output=True, text=True, timeout=110)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]  # exits 1 if any comment is left pending
+    assert re.search(r"^fake +\d+\.\d+ +\d+\.\d+ +\d+\.\d+ ", run.stdout, re.MULTILINE), run.stdout

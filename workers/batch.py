@@ -34,13 +34,14 @@ def score_many(sessions: sessionmaker[Session], settings: Settings, comment_ids:
     the caller scores them one at a time. If the model fails on the batch, all come back as "single".
     """
     with sessions() as session:
-        first = sorted(decisions.count_first_attempts(session, comment_ids))
+        first = decisions.count_first_attempts(session, comment_ids)
         session.commit()  # counted before scoring, as for one comment
         # Tried before, decided, deleted or gone: the single path counts, skips or holds each.
         results = {cid: "single" for cid in comment_ids if cid not in first}
-        comments = list(session.scalars(_LOAD_MANY, {"ids": first})) if first else []
+        comments = list(session.scalars(_LOAD_MANY, {"ids": sorted(first)})) if first else []
         session.commit()  # a fresh snapshot for the decisions below (SQLite)
-        results.update({cid: "skipped" for cid in first if cid not in {c.id for c in comments}})
+        loaded = {c.id for c in comments}
+        results.update({cid: "skipped" for cid in sorted(first) if cid not in loaded})
         if not comments:
             return results
         signals = [Signals.from_json(c.signals) for c in comments]
@@ -61,10 +62,11 @@ def score_many(sessions: sessionmaker[Session], settings: Settings, comment_ids:
             log.warning("batch of %s failed, scoring one by one: %s", len(comments), exc)
             results.update({c.id: "single" for c in comments})
             return results
-        for comment, signal in zip(comments, signals, strict=True):
-            outcome, thresholds = scored[comment.id]
-            results[comment.id] = scoring.decide(session, comment, signal, rules_by_site[comment.thread.site_id],
-                                                 outcome, thresholds)
+        judged = [scoring.judge(comment, signal, rules_by_site[comment.thread.site_id], *scored[comment.id])
+                  for comment, signal in zip(comments, signals, strict=True)]
+        recorded = decisions.record_decisions(session, judged)  # one transaction for the whole batch
+        results.update({p.comment_id: p.decision.status.value if p.comment_id in recorded else "duplicate"
+                        for p in judged})
         session.commit()
     return results
 

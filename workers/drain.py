@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from celery import Celery
 from kombu import Connection, Queue
@@ -19,6 +20,8 @@ from redis.exceptions import RedisError
 
 from moderation.queue import SCORE_TASK, SCORING_QUEUE
 from moderation.settings import Settings
+from workers import drain_redis
+from workers.drain_redis import DrainTransport
 
 log = logging.getLogger("workers.drain")
 # ChannelError: the queue is not declared yet (no worker started it): nothing to take.
@@ -43,7 +46,9 @@ class Taken:
 def _queue(celery_app: Celery) -> Queue:
     global _connection
     if _connection is None:  # one connection per pool process, opened on first use (after the fork)
-        _connection = celery_app.connection_for_read()
+        redis_broker = urlsplit(celery_app.conf.broker_url or "").scheme in ("redis", "rediss")
+        # On Redis, kombu's transport with a kept client and batched acks (workers.drain_redis).
+        _connection = celery_app.connection_for_read(transport=DrainTransport if redis_broker else None)
     return Queue(SCORING_QUEUE, channel=_connection.default_channel)
 
 
@@ -65,14 +70,18 @@ def take(celery_app: Celery, redis: Redis, settings: Settings, limit: int) -> li
         if waiting(celery_app, redis, settings) < MIN_DEPTH:
             return taken
         queue = _queue(celery_app)
-        while len(taken) < limit:
-            message = queue.get(no_ack=False)
-            if message is None:
-                break
+        channel = queue.channel
+        if isinstance(channel, drain_redis.DrainChannel):
+            messages = channel.basic_get_many(SCORING_QUEUE, limit)  # one atomic round trip
+        else:
+            messages = _get_each(queue, limit)
+        for message in messages:
+            if message.errors:
+                message._reraise_error()  # as Queue.get does
             args = message.decode()[0] if message.headers.get("task") == SCORE_TASK else None
             if not args or not isinstance(args[0], int):
                 message.requeue()  # not ours to batch: leave it to the normal consumer
-                break
+                continue
             taken.append(Taken(args[0], message))
     except _ERRORS as exc:
         log.warning("could not take more scoring messages: %s", exc)
@@ -80,9 +89,24 @@ def take(celery_app: Celery, redis: Redis, settings: Settings, limit: int) -> li
     return taken
 
 
+def _get_each(queue: Queue, limit: int) -> list[Any]:
+    """Up to `limit` messages one basic_get at a time, ending at the first that is not a score task."""
+    messages: list[Any] = []
+    while len(messages) < limit:
+        message = queue.get(no_ack=False)
+        if message is None:
+            break
+        messages.append(message)
+        if message.headers.get("task") != SCORE_TASK:
+            break
+    return messages
+
+
 def ack(taken: list[Taken]) -> None:
-    """Acknowledge messages whose comments are decided (or were not pending)."""
-    for item in taken:
+    """Acknowledge messages whose comments are decided (or were not pending), in one round trip on Redis."""
+    if not taken or drain_redis.ack_many([item.message for item in taken]):
+        return
+    for item in taken:  # another broker: one by one
         item.message.ack()
 
 

@@ -110,14 +110,21 @@ def site_rules(session: Session, settings: Settings, site_id: str) -> PolicySett
     return rules
 
 
-def decide(session: Session, comment: Comment, signals: Signals, rules: PolicySettings,
-           outcome: decisions.Outcome, thresholds: dict[str, policy.Thresholds]) -> str:
-    """Apply the policy and record the decision in the caller's transaction; the status or "duplicate"."""
+def judge(comment: Comment, signals: Signals, rules: PolicySettings, outcome: decisions.Outcome,
+          thresholds: dict[str, policy.Thresholds]) -> decisions.Pending:
+    """Apply the policy to a scored comment: the decision to record."""
     decision = policy.decide(outcome.scores, signals, public_text(comment), rules,
                              decisions.author_facts(comment, signals), thresholds)
     outcome.thresholds = policy.thresholds_used(thresholds, rules)
-    recorded = decisions.record_decision(session, comment.id, comment.body_hmac, decision, outcome)
-    return decision.status.value if recorded else "duplicate"
+    return decisions.Pending(comment.id, comment.body_hmac, decision, outcome)
+
+
+def decide(session: Session, comment: Comment, signals: Signals, rules: PolicySettings,
+           outcome: decisions.Outcome, thresholds: dict[str, policy.Thresholds]) -> str:
+    """Apply the policy and record the decision in the caller's transaction; the status or "duplicate"."""
+    pending = judge(comment, signals, rules, outcome, thresholds)
+    recorded = decisions.record_decisions(session, [pending])
+    return pending.decision.status.value if recorded else "duplicate"
 
 
 def _hold(session: Session, comment: Comment, attempts: int) -> str:

@@ -8,13 +8,14 @@ asked for one). Nothing is sent here: the deliveries are enqueued after the call
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import bindparam, exists, insert, select
 from sqlalchemy.orm import Session
 
-from moderation.models import Author, Comment, Decision, Thread, utcnow
+from moderation.models import Author, Comment, Decision, Thread, table_of, utcnow
 from moderation.settings import Settings
 from moderation.webhooks import dispatch, payloads, signing
 from moderation.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookMessage
@@ -37,23 +38,39 @@ def comment_info(comment: Comment, decision: Decision | None) -> payloads.Commen
     )
 
 
-def _load(session: Session, comment_id: int) -> tuple[Comment, Thread, Decision | None] | None:
-    # populate_existing: callers may have changed the row with Core statements in this transaction.
-    row = session.execute(
+def _load(session: Session, comment_ids: list[int]) -> dict[int, tuple[Comment, Thread, Decision | None]]:
+    # populate_existing: callers may have changed the rows with Core statements in this transaction.
+    rows = session.execute(
         select(Comment, Thread, Decision).join(Thread, Comment.thread_id == Thread.id)
-        .outerjoin(Decision, Decision.comment_id == Comment.id).where(Comment.id == comment_id)
+        .outerjoin(Decision, Decision.comment_id == Comment.id).where(Comment.id.in_(comment_ids))
         .execution_options(populate_existing=True)
-    ).first()
-    return None if row is None else (row[0], row[1], row[2])
+    )
+    return {comment.id: (comment, thread, decision) for comment, thread, decision in rows}
 
 
-# The enabled endpoints of a comment's site: one indexed query, the only cost when a site has none.
+# The enabled endpoints of the comments' sites: one indexed query, the only cost when a site has none.
 _SITE_ENDPOINTS = (
-    select(WebhookEndpoint.id, WebhookEndpoint.event_types)
+    select(Comment.id, WebhookEndpoint.id, WebhookEndpoint.event_types)
     .join(Thread, Thread.site_id == WebhookEndpoint.site_id).join(Comment, Comment.thread_id == Thread.id)
-    .where(Comment.id == bindparam("cid"), WebhookEndpoint.enabled.is_(True))
+    .where(Comment.id.in_(bindparam("cids", expanding=True)), WebhookEndpoint.enabled.is_(True))
 )
 SiteEndpoints = list[tuple[int, list[str]]]
+_messages, _deliveries = table_of(WebhookMessage), table_of(WebhookDelivery)
+_INSERT_MESSAGES = insert(_messages).returning(_messages.c.id, sort_by_parameter_order=True)
+_INSERT_DELIVERIES = insert(_deliveries).returning(_deliveries.c.id, sort_by_parameter_order=True)
+
+
+@dataclass(frozen=True)
+class _Event:
+    """One message to write: its type, subject, payload and who receives it."""
+
+    event_type: str
+    site_id: str
+    subject_id: int
+    related_id: int | None
+    body: dict[str, Any]
+    endpoints: list[int]
+    recipient: int | None
 
 
 def _subscribed(site_endpoints: SiteEndpoints, event_type: str) -> list[int]:
@@ -72,25 +89,30 @@ def _mail_recipient(session: Session, settings: Settings | None, event_type: str
     return author.id
 
 
-def _write(session: Session, settings: Settings | None, event_type: str, site_id: str, subject_id: int,
-           related_id: int | None, body: dict[str, Any], endpoints: list[int],
-           recipient: int | None, now: datetime) -> int:
-    message = WebhookMessage(msg_id=signing.new_message_id(), site_id=site_id, event_type=event_type,
-                             comment_id=subject_id, related_id=related_id, payload=body, created_at=now)
-    session.add(message)
-    session.flush()
+def _write(session: Session, settings: Settings | None, events: list[_Event], now: datetime) -> int:
+    """The messages and their deliveries, one multi-row INSERT each; deliveries are sent after commit."""
+    if not events:
+        return 0
+    conn = session.connection()
+    message_ids = conn.execute(_INSERT_MESSAGES, [
+        {"msg_id": signing.new_message_id(), "site_id": e.site_id, "event_type": e.event_type,
+         "comment_id": e.subject_id, "related_id": e.related_id, "payload": e.body, "created_at": now}
+        for e in events]).scalars().all()
     first_delay = settings.webhook_retry_schedule[0] if settings is not None else 0.0
     due = now + timedelta(seconds=first_delay)
-    rows = [WebhookDelivery(message_id=message.id, endpoint_id=endpoint_id, next_attempt_at=due,
-                            queued_until=due + QUEUE_GRACE, created_at=now) for endpoint_id in endpoints]
-    if recipient is not None:
-        rows.append(WebhookDelivery(message_id=message.id, recipient_author_id=recipient, next_attempt_at=due,
-                                    queued_until=due + QUEUE_GRACE, created_at=now))
-    session.add_all(rows)
-    session.flush()
-    for row in rows:
-        dispatch.later(session, row.id, first_delay)
-    return len(rows)
+    timing = {"next_attempt_at": due, "queued_until": due + QUEUE_GRACE, "created_at": now, "updated_at": now}
+    rows: list[dict[str, Any]] = []
+    for message_id, e in zip(message_ids, events, strict=True):
+        rows += [{"message_id": message_id, "endpoint_id": endpoint_id, "recipient_author_id": None, **timing}
+                 for endpoint_id in e.endpoints]
+        if e.recipient is not None:
+            rows.append({"message_id": message_id, "endpoint_id": None, "recipient_author_id": e.recipient, **timing})
+    if not rows:
+        return 0
+    delivery_ids = conn.execute(_INSERT_DELIVERIES, rows).scalars().all()
+    for delivery_id in delivery_ids:
+        dispatch.later(session, delivery_id, first_delay)
+    return len(delivery_ids)
 
 
 def record(session: Session, event_type: str, comment_id: int, *, actor: str = "system",
@@ -102,57 +124,68 @@ def record(session: Session, event_type: str, comment_id: int, *, actor: str = "
     Recording comment.published for a reply also records comment.replied for its parent, once per
     reply, so every path that publishes (classifiers, moderators) tells the parent's author.
     """
-    if event_type not in payloads.EVENT_TYPES:
-        raise ValueError(f"unknown webhook event type {event_type!r}")
+    return record_many(session, [(event_type, comment_id)], actor=actor, report=report, settings=settings, now=now)
+
+
+def record_many(session: Session, events: list[tuple[str, int]], *, actor: str = "system",
+                report: Mapping[str, Any] | None = None, settings: Settings | None = None,
+                now: datetime | None = None) -> int:
+    """`record` for several (event type, comment id) pairs: the sites' endpoints are read once for all."""
+    for event_type, _ in events:
+        if event_type not in payloads.EVENT_TYPES:
+            raise ValueError(f"unknown webhook event type {event_type!r}")
     settings = settings or dispatch.session_settings(session)
-    site_endpoints: SiteEndpoints = [(i, t) for i, t in session.execute(_SITE_ENDPOINTS, {"cid": comment_id})]
+    ids = list(dict.fromkeys(comment_id for _, comment_id in events))
+    site_endpoints: dict[int, SiteEndpoints] = {}
+    for comment_id, endpoint_id, types in session.execute(_SITE_ENDPOINTS, {"cids": ids}):
+        site_endpoints.setdefault(comment_id, []).append((endpoint_id, types))
     if not site_endpoints and (settings is None or not settings.notifications.smtp_host):
         return 0  # nobody could be told: write nothing
     now = now or utcnow()
-    loaded = _load(session, comment_id)
-    if loaded is None:
-        return 0
-    comment, thread, decision = loaded
-    site_id = thread.site_id
-    written = 0
-    endpoints = _subscribed(site_endpoints, event_type)
-    recipient = _mail_recipient(session, settings, event_type, comment)
-    if endpoints or recipient is not None:
-        data = payloads.EventData(
-            site=site_id, thread=payloads.ThreadInfo(id=thread.id, uri=thread.uri, title=thread.title or ""),
-            comment=comment_info(comment, decision), actor=actor,
-            report=payloads.ReportInfo(**report) if report is not None else None,
-        )
-        body = payloads.event(event_type, now, data)
-        written += _write(session, settings, event_type, site_id, comment.id, None, body, endpoints, recipient, now)
-    if event_type == "comment.published" and comment.parent_id is not None:
-        written += _record_reply(session, settings, comment, decision, thread, actor, now, site_endpoints)
-    return written
+    loaded = _load(session, ids)
+    out: list[_Event] = []
+    for event_type, comment_id in events:
+        if comment_id not in loaded:
+            continue
+        comment, thread, decision = loaded[comment_id]
+        mine = site_endpoints.get(comment_id, [])
+        endpoints = _subscribed(mine, event_type)
+        recipient = _mail_recipient(session, settings, event_type, comment)
+        if endpoints or recipient is not None:
+            data = payloads.EventData(
+                site=thread.site_id, thread=payloads.ThreadInfo(id=thread.id, uri=thread.uri, title=thread.title or ""),
+                comment=comment_info(comment, decision), actor=actor,
+                report=payloads.ReportInfo(**report) if report is not None else None,
+            )
+            out.append(_Event(event_type, thread.site_id, comment.id, None, payloads.event(event_type, now, data),
+                              endpoints, recipient))
+        if event_type == "comment.published" and comment.parent_id is not None:
+            out += _reply_event(session, settings, comment, decision, thread, actor, now, mine)
+    return _write(session, settings, out, now)
 
 
-def _record_reply(session: Session, settings: Settings | None, reply: Comment, reply_decision: Decision | None,
-                  thread: Thread, actor: str, now: datetime, site_endpoints: SiteEndpoints) -> int:
+def _reply_event(session: Session, settings: Settings | None, reply: Comment, reply_decision: Decision | None,
+                 thread: Thread, actor: str, now: datetime, site_endpoints: SiteEndpoints) -> list[_Event]:
     """comment.replied about the parent, once per reply (an edited, re-published reply is not news)."""
     assert reply.parent_id is not None
     already = session.scalar(select(exists().where(WebhookMessage.event_type == "comment.replied",
                                                    WebhookMessage.related_id == reply.id)))
     if already:
-        return 0
-    loaded = _load(session, reply.parent_id)
+        return []
+    loaded = _load(session, [reply.parent_id]).get(reply.parent_id)
     if loaded is None:
-        return 0
+        return []
     parent, _, parent_decision = loaded
     endpoints = _subscribed(site_endpoints, "comment.replied")
     recipient = _mail_recipient(session, settings, "comment.replied", parent)
     if recipient is not None and parent.author_id == reply.author_id:
         recipient = None  # nobody needs a mail about their own reply
     if not endpoints and recipient is None:
-        return 0
+        return []
     data = payloads.EventData(
         site=thread.site_id, thread=payloads.ThreadInfo(id=thread.id, uri=thread.uri, title=thread.title or ""),
         comment=comment_info(parent, parent_decision), reply=comment_info(reply, reply_decision),
         actor=actor,
     )
     body = payloads.event("comment.replied", now, data)
-    return _write(session, settings, "comment.replied", thread.site_id, parent.id, reply.id, body, endpoints,
-                  recipient, now)
+    return [_Event("comment.replied", thread.site_id, parent.id, reply.id, body, endpoints, recipient)]
