@@ -74,15 +74,13 @@ def score_comment(sessions: sessionmaker[Session], settings: Settings, comment_i
     """
     with sessions() as session:
         attempts = decisions.count_attempt(session, comment_id)
-        session.commit()  # the attempt counts even if this process dies while scoring
-        if attempts is None:
-            return "skipped"
-        comment = session.scalars(_LOAD, {"cid": comment_id}).first()
-        if comment is None:
-            return "skipped"
-        # End the read transaction before the slow part, so the decision's write starts from a
+        comment = session.scalars(_LOAD, {"cid": comment_id}).first() if attempts is not None else None
+        # One commit for both: the attempt counts even if this process dies while scoring, and
+        # the slow part starts outside any transaction, so the decision's write starts from a
         # fresh snapshot (SQLite refuses to upgrade a stale one) and holds no locks meanwhile.
         session.commit()
+        if attempts is None or comment is None:
+            return "skipped"
         if attempts > settings.max_score_attempts:
             return _hold(session, comment, attempts - 1)
         signals = Signals.from_json(comment.signals)
