@@ -10,15 +10,28 @@ all (row, column) keys. The result is the same as ``featurizer.transform(texts) 
 from __future__ import annotations
 
 import zlib
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
+from classifiers.explain import Parsed
 from classifiers.group_terms import GROUP_TERMS
 
 if TYPE_CHECKING:
     from classifiers.model import CommentModel
+
+
+class Batch(NamedTuple):
+    """What ``CommentModel._batch`` computed for a batch of texts."""
+
+    probs: np.ndarray
+    routed: np.ndarray
+    enc_part: np.ndarray
+    languages: list[str]
+    metadata: list[Mapping[str, Any] | None]
+    parsed: list[Parsed]
 
 
 def _row_sums(rows: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
@@ -102,6 +115,13 @@ def _bigram_entries(model: CommentModel, words: list[str], tid: np.ndarray, trow
 
 def batch_logits(model: CommentModel, texts: list[str]) -> npt.NDArray[np.float64]:
     """Raw logits, shape (len(texts), n_heads), of every text of the batch."""
+    return batch_features(model, texts)[0]
+
+
+def batch_features(model: CommentModel, texts: list[str]
+                   ) -> tuple[npt.NDArray[np.float64], list[list[str]], list[list[float]], npt.NDArray[np.float64]]:
+    """Raw logits of every text, with what they were computed from: each text's tokens, signal
+    values and the L2 norm of its n-gram counts (explanations reuse them instead of parsing again)."""
     feat = model.featurizer
     n, nf = len(texts), int(feat.n_features)
     flat: list[str] = []
@@ -117,6 +137,7 @@ def batch_logits(model: CommentModel, texts: list[str]) -> npt.NDArray[np.float6
         n_tokens[i] = len(tokens)
     rows = np.arange(n, dtype=np.int64)
     z = np.zeros((n, model._W.shape[1]))
+    norms = np.zeros(n)
     if flat:
         words = list(dict.fromkeys(flat))  # each distinct word of the batch once, in order
         vocab = {w: i for i, w in enumerate(words)}
@@ -143,4 +164,4 @@ def batch_logits(model: CommentModel, texts: list[str]) -> npt.NDArray[np.float6
     n_sig = len(signals[0]) if signals else 0
     if n_sig:
         z += np.array(signals) @ model._W[nf:nf + n_sig]
-    return z + model._b
+    return z + model._b, token_lists, signals, norms

@@ -19,7 +19,8 @@ import numpy.typing as npt
 from scipy.special import expit
 
 from classifiers import cascade
-from classifiers.batch import batch_logits
+from classifiers.batch import Batch, batch_features, batch_logits
+from classifiers.explain import Parsed, top_features
 from classifiers.features import CommentFeaturizer
 from classifiers.language import detect_language, start_detect_languages
 from classifiers.signals import SIGNAL_NAMES, metadata_adjustments
@@ -198,31 +199,30 @@ class CommentModel:
             probs = self._cascade(np.array([z]), np.array([probs]), [tokens])[0][0]
         return self._finish(probs, detect_language(text), metadata)
 
-    def _batch(self, texts: list[str], metadata: Sequence[Mapping[str, Any]] | None
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], list[Mapping[str, Any] | None]]:
-        """(probs, routed mask, encoder log-odds share, languages, metadata) of a batch: one sparse
-        matrix product for all texts and heads, one encoder call for the routed rows."""
+    def _batch(self, texts: list[str], metadata: Sequence[Mapping[str, Any]] | None) -> Batch:
+        """A batch's probabilities and what explaining them needs: one sparse matrix product for
+        all texts and heads, one encoder call for the routed rows."""
         if metadata is not None and len(metadata) != len(texts):
             raise ValueError("metadata must have one dict per text")
         if not texts:
-            return np.zeros((0, len(HEADS))), np.zeros(0, dtype=bool), np.zeros((0, len(HEADS))), [], []
+            return Batch(np.zeros((0, len(HEADS))), np.zeros(0, dtype=bool), np.zeros((0, len(HEADS))), [], [], [])
         finish_languages = start_detect_languages(texts)  # lingua runs while we featurise
-        Z = batch_logits(self, texts)
+        Z, tokens, signals, norms = batch_features(self, texts)
         P = expit(-(self._cal_a * Z + self._cal_b))
         routed = np.zeros(len(texts), dtype=bool)
         enc_part = np.zeros_like(P)
         if self.encoder_active:
             rows = np.flatnonzero(cascade.route(P, HEADS, self._bands))
             if len(rows):
-                tokens = [self.featurizer.parse(texts[i])[0] for i in rows]
-                P[rows], routed[rows], enc_part[rows] = self._cascade(Z[rows], P[rows], tokens)
+                P[rows], routed[rows], enc_part[rows] = self._cascade(Z[rows], P[rows], [tokens[i] for i in rows])
         metas: list[Mapping[str, Any] | None] = list(metadata) if metadata is not None else [None] * len(texts)
-        return P, routed, enc_part, finish_languages(), metas
+        parsed = [(tokens[i], signals[i], float(norms[i])) for i in range(len(texts))]
+        return Batch(P, routed, enc_part, finish_languages(), metas, parsed)
 
     def score_many(self, texts: list[str], metadata: Sequence[Mapping[str, Any]] | None = None
                    ) -> list[dict[str, Any]]:
         """Score a batch (see ``_batch``)."""
-        P, _, _, langs, metas = self._batch(texts, metadata)
+        P, _, _, langs, metas, _ = self._batch(texts, metadata)
         rows: list[list[float]] = P.tolist()
         return [self._finish(rows[i], langs[i], metas[i]) for i in range(len(texts))]
 
@@ -262,38 +262,61 @@ class CommentModel:
     def score_and_explain_many(self, texts: list[str], metadata: Sequence[Mapping[str, Any]] | None = None,
                                top_k: int = 5) -> list[tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]]:
         """``score_and_explain`` for a batch: one matrix product, one encoder call for the routed rows."""
-        P, routed, enc_part, langs, metas = self._batch(texts, metadata)
+        P, routed, enc_part, langs, metas, parsed = self._batch(texts, metadata)
         return [(self._finish(P[i], langs[i], metas[i]),
-                 self._explanation(texts[i], bool(routed[i]), enc_part[i], top_k, metas[i]))
+                 self._explanation(texts[i], bool(routed[i]), enc_part[i], top_k, metas[i], parsed[i]))
                 for i in range(len(texts))]
 
     def _explanation(self, text: str, routed: bool, enc_part: np.ndarray, top_k: int,
-                     metadata: Mapping[str, Any] | None) -> dict[str, list[dict[str, Any]]]:
-        """Per head, the ``top_k`` features with the largest positive log-odds contribution."""
+                     metadata: Mapping[str, Any] | None, parsed: Parsed | None = None
+                     ) -> dict[str, list[dict[str, Any]]]:
+        """Per head, the ``top_k`` features with the largest positive log-odds contribution.
+
+        ``parsed`` (tokens, signal values, L2 norm of the n-gram counts) is what a batch already
+        computed for the text; without it the text is parsed here.
+        """
         feat = self.featurizer
-        tokens, word_cols, bigrams, signals = feat.analyse(text)
-        norm = feat.text_norm(word_cols, bigrams)
+        tokens, signals, norm = parsed if parsed is not None else self._parse(text)
+        norm = norm or 1.0
+        # One row per feature name, in order of first appearance (as a dict would keep them); a
+        # word's row is its unigram plus all of its character n-grams (cached per word).
+        index: dict[str, int] = {}
+        names: list[str] = []
+        rows: list[Sequence[float]] = []
+        keys = [*tokens, *([f"{a} {b}" for a, b in pairwise(tokens)] if feat.word_bigrams else [])]
+        keys += [f"g:{w}" for w in feat.context_words(tokens)]  # word in a text naming a group
+        for key in keys:
+            if index.setdefault(key, len(names)) == len(names):
+                names.append(key)
+        rows = [self._word_entry(tok)[1] for tok in tokens]
+        bigrams = feat.bigram_cols(tokens) if tokens else []
+        if bigrams:
+            rows.extend(self._W[bigrams])
         # Calibrated log-odds = -(a*z + b) (n-gram only) or w_ngram*z + w_enc*z_enc + b (routed):
         # each feature's share of z scales by -a or by w_ngram.
         scale = (self._comb[:, 0] if routed else -self._cal_a) / norm
-        contrib: dict[str, np.ndarray] = {}
-        for tok in tokens:
-            # A word's weight = its unigram plus all of its character n-grams (cached per word).
-            contrib[tok] = contrib.get(tok, 0) + np.asarray(self._word_entry(tok)[1]) * scale
-        names = [f"{a} {b}" for a, b in pairwise(tokens)] if feat.word_bigrams else []
-        names += [f"g:{w}" for w in feat.context_words(tokens)]  # word in a text naming a group
-        for key, col in zip(names, bigrams, strict=True):
-            contrib[key] = contrib.get(key, 0) + self._W[col] * scale
-        for i, value in enumerate(signals):
-            if value:
-                contrib[SIGNAL_NAMES[i]] = self._W[feat.n_features + i] * value * scale * norm
+        contrib = np.zeros((len(names), len(HEADS)))
+        if rows:
+            np.add.at(contrib, [index[k] for k in keys], np.asarray(rows, dtype=np.float64))
+            contrib *= scale
+        extra = [(SIGNAL_NAMES[i], self._W[feat.n_features + i] * value * scale * norm)
+                 for i, value in enumerate(signals) if value]
         if routed:
-            contrib[ENCODER_FEATURE] = enc_part
-        out: dict[str, list[dict[str, Any]]] = {}
-        adjustments = metadata_adjustments(metadata)
-        for j, head in enumerate(HEADS):
-            items = [(name, float(v[j])) for name, v in contrib.items()]
-            items += adjustments.get(head, [])
-            items = sorted((it for it in items if it[1] > 0), key=lambda it: -it[1])[:top_k]
-            out[head] = [{"feature": name, "contribution": round(value, 4)} for name, value in items]
-        return out
+            extra.append((ENCODER_FEATURE, enc_part))
+        for name, vec in extra:  # set, not added (a name seen before keeps its place)
+            if name not in index:
+                index[name] = len(names)
+                names.append(name)
+                contrib = np.vstack([contrib, np.zeros(len(HEADS))])
+            contrib[index[name]] = vec
+        return top_features(contrib, HEADS, names, metadata_adjustments(metadata), top_k)
+
+    def _parse(self, text: str) -> Parsed:
+        """A text's tokens, signal values and L2 norm of its n-gram counts (what a batch computes)."""
+        tokens, signals = self.featurizer.parse(text)
+        counts: Counter[int] = Counter()
+        for tok in tokens:
+            counts.update(self._word_entry(tok)[0])
+        counts.update(self.featurizer.bigram_cols(tokens) if tokens else [])
+        return tokens, signals, math.sqrt(sum(c * c for c in counts.values()))
+

@@ -33,3 +33,14 @@ def test_bench_worker_path_quick_decides_every_comment() -> None:
                          capture_output=True, text=True, timeout=110)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]  # exits 1 if any comment is left pending
     assert re.search(r"^fake +\d+\.\d+ +\d+\.\d+ +\d+\.\d+ ", run.stdout, re.MULTILINE), run.stdout
+
+
+@pytest.mark.timeout(120)
+def test_bench_submit_path_quick_accepts_every_comment_with_four_statements() -> None:
+    run = subprocess.run([sys.executable, str(REPO / "bench" / "bench_submit_path.py"), "--quick"], cwd=REPO,
+                         capture_output=True, text=True, timeout=110)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]  # exits 1 if any submit was refused
+    summary = re.search(r"(\d+)/(\d+) accepted; .* best (\d+\.\d+); statements per submit (\d+) ", run.stdout)
+    assert summary, run.stdout
+    assert summary[1] == summary[2] and float(summary[3]) > 0
+    assert summary[4] == "4", run.stdout  # the lookup SELECT, the new author, the comment, its outbox row
