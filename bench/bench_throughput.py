@@ -206,6 +206,21 @@ def model_cost(texts: list[str], batch: int) -> dict:
             "score_and_explain_ms": round(both, 3), "score_and_explain_batch_ms": round(both_many, 3)}
 
 
+def settle(ours: Ours, quiet: float = 3.0, timeout: float = 180.0) -> int:
+    """Wait until no comment has been stored for `quiet` seconds and none is pending; returns how
+    many were stored after the generator finished (requests it gave up on at overload, which the
+    web tier still took from its backlog: they must be decided too)."""
+    first = last = ours.max_id()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        time.sleep(quiet)
+        now = ours.max_id()
+        if now == last and not ours.pending():
+            break
+        last = now
+    return last - first
+
+
 def e2e(ours: Ours, rate: float, seconds: float, offset: int) -> dict:
     web, worker = [ours.web_proc.pid], [ours.worker_proc.pid]
     web0, worker0, redis0 = tree_cpu(web), tree_cpu(worker), tree_cpu([ours.redis_proc.pid])
@@ -215,6 +230,7 @@ def e2e(ours: Ours, rate: float, seconds: float, offset: int) -> dict:
     d["worker_cpu_ms"] = round((tree_cpu(worker) - worker0) * 1000 / n, 2)
     d["redis_cpu_ms"] = round((tree_cpu([ours.redis_proc.pid]) - redis0) * 1000 / n, 2)
     d["undecided_n"] = len(d.pop("undecided"))
+    d["stored_late"] = settle(ours)
     d["pending_after"] = ours.pending()
     return d
 
@@ -367,7 +383,7 @@ def report(results: dict) -> str:
         out.append(f"{label}: offered {e['rate']:.0f}/s for {e['sent'] / e['rate']:.0f} s (sent in {e['wall_s']:.0f} s): "
                    f"{e['accepted']} accepted, {e['decided']} decided, **{e['decisions_per_s']:.1f} decided/s**, "
                    f"submit-to-decision p50 {e['p50_ms']:.0f} ms, p99 {e['p99_ms']:.0f} ms; submit p50 {e['submit_p50_ms']:.0f} ms "
-                   f"p99 {e['submit_p99_ms']:.0f} ms; pending after the drain: {e['pending_after']}; CPU per comment: "
+                   f"p99 {e['submit_p99_ms']:.0f} ms; pending after the drain: {e['pending_after']} (stored after the generator gave up on them, then decided: {e.get('stored_late', 0)}); CPU per comment: "
                    f"web {e['web_cpu_ms']} ms, worker {e['worker_cpu_ms']} ms, Redis {e['redis_cpu_ms']} ms.")
         if m := e.get("model") or results.get(key, {}).get("model"):
             out.append(f"Model's own CPU on the same texts: {m['single_ms']} ms per comment one at a time, "
