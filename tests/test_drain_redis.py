@@ -34,6 +34,14 @@ def _send(app: Flask, how: str, comment_id: int) -> None:
         get_celery(app).send_task(SCORE_TASK, args=[comment_id], queue=SCORING_QUEUE)
 
 
+def _queued(app: Flask, word: str, count: int) -> list[int]:
+    """`count` pending comments, each queued by the submit path's sender."""
+    ids = [make_comment(app, f"{word} {n}", email=f"{word}{n}@example.org") for n in range(count)]
+    for cid in ids:
+        _send(app, "web", cid)
+    return ids
+
+
 @pytest.mark.parametrize("how", ["web", "celery"])
 def test_a_taken_batch_is_unacked_as_kombu_records_it_until_acked(app: Flask, broker: tuple[Any, str], how: str) -> None:
     redis, prefix = broker
@@ -61,9 +69,7 @@ def test_a_taken_batch_is_unacked_as_kombu_records_it_until_acked(app: Flask, br
 
 def test_a_worker_that_dies_holding_a_batch_has_it_restored_by_kombu(app: Flask, broker: tuple[Any, str]) -> None:
     redis, prefix = broker
-    ids = [make_comment(app, f"mati {n}", email=f"k{n}@example.org") for n in range(5)]
-    for cid in ids:
-        _send(app, "web", cid)
+    ids = _queued(app, "mati", 5)
     taken = drain.take(get_celery(app), redis, get_settings(app), 10)
     assert len(taken) == 5 and redis.llen(prefix + SCORING_QUEUE) == 0
     drain._connection = None  # the process "dies": nothing acked, nothing requeued
@@ -81,9 +87,7 @@ def test_a_worker_that_dies_holding_a_batch_has_it_restored_by_kombu(app: Flask,
 
 def test_requeue_gives_a_taken_message_back_at_once(app: Flask, broker: tuple[Any, str]) -> None:
     redis, prefix = broker
-    ids = [make_comment(app, f"balik {n}", email=f"b{n}@example.org") for n in range(4)]
-    for cid in ids:
-        _send(app, "web", cid)
+    _queued(app, "balik", 4)
     taken = drain.take(get_celery(app), redis, get_settings(app), 10)
     drain.requeue(taken[1:])
     drain.ack(taken[:1])
