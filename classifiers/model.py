@@ -282,13 +282,12 @@ class CommentModel:
         # word's row is its unigram plus all of its character n-grams (cached per word).
         index: dict[str, int] = {}
         names: list[str] = []
-        rows: list[Sequence[float]] = []
         keys = [*tokens, *([f"{a} {b}" for a, b in pairwise(tokens)] if feat.word_bigrams else [])]
         keys += [f"g:{w}" for w in feat.context_words(tokens)]  # word in a text naming a group
         for key in keys:
             if index.setdefault(key, len(names)) == len(names):
                 names.append(key)
-        rows = [self._word_entry(tok)[1] for tok in tokens]
+        rows: list[Sequence[float]] = [self._word_entry(tok)[1] for tok in tokens]
         bigrams = feat.bigram_cols(tokens) if tokens else []
         if bigrams:
             rows.extend(self._W[bigrams])

@@ -21,7 +21,6 @@ from redis.exceptions import RedisError
 from moderation.queue import SCORE_TASK, SCORING_QUEUE
 from moderation.settings import Settings
 from workers import drain_redis
-from workers.drain_redis import DrainTransport
 
 log = logging.getLogger("workers.drain")
 # ChannelError: the queue is not declared yet (no worker started it): nothing to take.
@@ -48,7 +47,7 @@ def _queue(celery_app: Celery) -> Queue:
     if _connection is None:  # one connection per pool process, opened on first use (after the fork)
         redis_broker = urlsplit(celery_app.conf.broker_url or "").scheme in ("redis", "rediss")
         # On Redis, kombu's transport with a kept client and batched acks (workers.drain_redis).
-        _connection = celery_app.connection_for_read(transport=DrainTransport if redis_broker else None)
+        _connection = celery_app.connection_for_read(transport=drain_redis.DrainTransport if redis_broker else None)
     return Queue(SCORING_QUEUE, channel=_connection.default_channel)
 
 

@@ -171,7 +171,7 @@ def submit_comment(settings: Settings, session: Session, raw: Mapping[str, Any],
         "edit_token_hash": token_hash(settings, token), "created_at": now, "updated_at": now,
         "notify_replies": bool(data.notify_replies and data.email),
     }, {"task": queue.SCORE_TASK, "published_at": now, "attempts": 1, "created_at": now})
-    if found.has_endpoints:  # comment.created goes to endpoints only (no author mail): none, nothing to write
+    if webhook_events.may_write("comment.created", found.has_endpoints, settings):  # else its SELECT is spared
         webhook_events.record(session, "comment.created", comment_id, actor="author", settings=settings)
     session.commit()
     _send(session, comment_id, signals, nonce, dispatcher)

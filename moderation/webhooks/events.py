@@ -77,11 +77,18 @@ def _subscribed(site_endpoints: SiteEndpoints, event_type: str) -> list[int]:
     return [endpoint_id for endpoint_id, types in site_endpoints if event_type in (types or [])]
 
 
+def may_write(event_type: str, site_has_endpoints: bool, settings: Settings | None) -> bool:
+    """Whether `record` could write anything for this event, known without a query: the site has
+    an enabled endpoint, or the event is one that mails authors and mail is configured for it."""
+    if site_has_endpoints:
+        return True
+    return (settings is not None and bool(settings.notifications.smtp_host) and event_type in MAIL_EVENTS
+            and event_type in settings.notifications.events)
+
+
 def _mail_recipient(session: Session, settings: Settings | None, event_type: str, subject: Comment) -> int | None:
     """The author to mail about `subject`, if mail is configured, wanted for this event and asked for."""
-    if settings is None or not settings.notifications.smtp_host or event_type not in settings.notifications.events:
-        return None
-    if event_type not in MAIL_EVENTS or not subject.notify_replies:
+    if not may_write(event_type, False, settings) or not subject.notify_replies:
         return None
     author = session.get(Author, subject.author_id)
     if author is None or not author.email_enc or author.notify_off_at is not None:
