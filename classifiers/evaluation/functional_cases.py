@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from classifiers.evaluation.functional_cases_group import FUNCTIONALITIES_GROUP, RAW_GROUP
+from classifiers.evaluation.functional_cases_more import RAW_MORE
 
 __all__ = ["CASES", "FUNCTIONALITIES", "Case"]
 
@@ -401,6 +402,9 @@ _RAW: dict[str, dict[str, list[str]]] = {
 
 FUNCTIONALITIES.update(FUNCTIONALITIES_GROUP)
 _RAW.update(RAW_GROUP)
+for _func, _by_lang in RAW_MORE.items():
+    for _lang, _texts in _by_lang.items():
+        _RAW[_func][_lang] = _RAW[_func][_lang] + _texts
 
 CASES: tuple[Case, ...] = tuple(
     Case(text=text, language=lang, functionality=func, target=FUNCTIONALITIES[func][0],
