@@ -71,3 +71,15 @@ def test_score_many_matches_score(tiny_model) -> None:
             assert m[h] == pytest.approx(s[h], abs=1e-9)
     assert np.isclose(many[1]["toxicity"], tiny_model.score(texts[1])["toxicity"])
     assert many[1]["spam"] > tiny_model.score(texts[1])["spam"]
+
+
+def test_functional_templates_only_fit_the_heads() -> None:
+    """Calibration and thresholds are set on real rows: templated sentences only go to fitting."""
+    from classifiers.training.fit import DEFAULT_PARAMS, _split, _synthetic_examples
+
+    examples = tiny_corpus() + _synthetic_examples(40)
+    templated = np.array([e.source == "synthetic-functional" for e in examples])
+    cal, thr = _split(examples, DEFAULT_PARAMS, 0)
+    assert templated.sum() > 500
+    assert not (cal & templated).any() and not (thr & templated).any()
+    assert cal[~templated].any() and thr[~templated].any()
