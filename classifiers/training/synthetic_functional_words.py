@@ -62,7 +62,7 @@ PLACES = (["sekolah kita", "kampung ini", "kota kita", "negeri ini", "pemerintah
            "our workplaces", "this estate"])
 # Violent verbs: Indonesian first-person forms (kubunuh), "aku akan ..." forms, passives; English
 # base forms and participles.
-VIOLENCE_1P = (["kubunuh", "kutusuk", "kubacok", "kutembak", "kuhajar", "kugorok", "kupukuli", "kuhabisi",
+VIOLENCE_1P: tuple[list[str], list[str]] = (["kubunuh", "kutusuk", "kubacok", "kutembak", "kuhajar", "kugorok", "kupukuli", "kuhabisi",
                 "kucekik", "kulindas", "kusiksa", "kupenggal"], [])
 VIOLENCE_WILL = (["membunuhmu", "menusukmu", "menembakmu", "menghajarmu", "membakar rumahmu",
                   "mematahkan kakimu", "mencekikmu", "menghancurkan mukamu", "memukulimu sampai mampus",
