@@ -154,10 +154,20 @@ def _split(examples: list[Example], p: dict[str, Any], random_state: int) -> tup
                                         random_state=random_state, stratify=held_strata)
     cal, thr = np.zeros(len(examples), dtype=bool), np.zeros(len(examples), dtype=bool)
     cal[cal_idx], thr[thr_idx] = True, True
-    # The functional templates teach contrasts; they are not a sample of real comments, so the
-    # calibration and the operating points are set without them (they all go to fitting).
+    return cal, thr
+
+
+def _templates_fit_only(examples: list[Example], cal: np.ndarray, thr: np.ndarray, rows: Mapping[str, HeadRows]
+                        ) -> tuple[np.ndarray, np.ndarray]:
+    """Calibration and threshold masks without the functional templates, which teach contrasts but
+    are no sample of real comments; kept as they are when a head would then lack a class (tiny corpora)."""
     templated = np.array([ex.source == "synthetic-functional" for ex in examples], dtype=bool)
-    return cal & ~templated, thr & ~templated
+    cal_real, thr_real = cal & ~templated, thr & ~templated
+    for idx, y, _ in rows.values():
+        # the calibration cross-fits in two folds: each class needs two rows there
+        if any(np.bincount(y[mask[idx]], minlength=2).min() < 2 for mask in (cal_real, thr_real)):
+            return cal, thr
+    return cal_real, thr_real
 
 
 def _fit_head(X: sp.csr_matrix, head_rows: HeadRows, split: Split, head: str, C: float, random_state: int
@@ -218,7 +228,10 @@ def train(examples: list[Example], *, random_state: int = 0, progress: bool = Fa
         slang_pairs="\n".join(f"{k}\t{v}" for k, v in sorted(slang.items())),
         known_words=_known_words(texts, slang),
     ).fit(texts)
-    is_cal, is_thr = _split(examples, p, random_state)
+    rows = {h: _head_rows(examples, h, p["spam_weight_for_toxicity_rows"]) for h in HEADS}
+    if extra_weights is not None:
+        rows = {h: _reweight(*rows[h], extra_weights, h) for h in HEADS}
+    is_cal, is_thr = _templates_fit_only(examples, *_split(examples, p, random_state), rows)
     split = Split(fit=~(is_cal | is_thr), cal=is_cal, thr=is_thr)
     use_encoder = _use_encoder(p, progress)
     status = None
@@ -233,9 +246,6 @@ def train(examples: list[Example], *, random_state: int = 0, progress: bool = Fa
     with status or nullcontext():
         X = _featurise(featurizer, texts, progress)
         _log(progress, f"  featurised in {time.perf_counter() - start:.0f}s")
-        rows = {h: _head_rows(examples, h, p["spam_weight_for_toxicity_rows"]) for h in HEADS}
-        if extra_weights is not None:
-            rows = {h: _reweight(*rows[h], extra_weights, h) for h in HEADS}
         heads: dict[str, Any] = {}
         z = np.zeros((len(examples), len(HEADS)))
         pn = np.zeros((len(examples), len(HEADS)))
