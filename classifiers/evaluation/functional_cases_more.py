@@ -173,3 +173,5 @@ RAW_MORE: dict[str, dict[str, list[str]]] = {
         ],
     },
 }
+
+MORE_TEXTS: frozenset[str] = frozenset(t for by_lang in RAW_MORE.values() for texts in by_lang.values() for t in texts)

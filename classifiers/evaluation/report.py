@@ -96,7 +96,8 @@ def _functional(res: dict[str, Any]) -> list[str]:
     headers, rows = functional_table(results)
     before = (res["meta"].get("functional_models") or {}).get("before")
     lines = [
-        "Cases are in `classifiers/evaluation/functional_cases.py` and `functional_cases_group.py` (written for "
+        "Cases are in `classifiers/evaluation/functional_cases.py`, `functional_cases_group.py` and "
+        "`functional_cases_more.py` (written for "
         "this project, never trained on; the training templates in `classifiers/training/synthetic_functional.py` are "
         "separate). *flag* = the score must reach the hold threshold, *pass* = it must stay below. "
         "'ours, n-grams only' is the same artifact with the encoder switched off (what a platform "
@@ -106,6 +107,7 @@ def _functional(res: dict[str, Any]) -> list[str]:
         "matched threshold).", "",
         md_table(headers, rows), "",
     ]
+    lines += _functional_by_set(res["functional"])
     if res.get("group_hate"):
         gh_rows = [[_MODEL_NAMES.get(m, m), lang, f"{v['group_hate_flagged']}/{v['group_hate_n']}", v["recall"],
                     f"{v['no_group_flagged']}/{v['no_group_n']}", v["fpr"]]
@@ -123,6 +125,24 @@ def _functional(res: dict[str, Any]) -> list[str]:
                              "flag" if f["expected"] else "pass", f["text"].replace("|", "\\|")]
                             for f in fails]), "", "</details>", ""]
     return lines
+
+
+def _functional_by_set(functional: dict[str, Any]) -> list[str]:
+    """Pass counts on the first two case sets and on the third, written before cls-4's templates."""
+    from .functional_cases_more import MORE_TEXTS
+
+    rows = []
+    for name, results in functional.items():
+        cells: list[Any] = [_MODEL_NAMES.get(name, name)]
+        for third in (False, True):
+            for lang in ("id", "en"):
+                sel = [r for r in results if r["language"] == lang and (r["text"] in MORE_TEXTS) == third]
+                cells.append(f"{sum(r['passed'] for r in sel)}/{len(sel)}" if sel else "–")
+        rows.append(cells)
+    return ["**By case set.** The templates of `cls-4` were written after reading which cases of the first two "
+            "sets (`functional_cases.py`, `functional_cases_group.py`) failed; the third set "
+            "(`functional_cases_more.py`) was written before them, so it is the fairer check of that change:", "",
+            md_table(["model", "first two sets, id", "first two sets, en", "third set, id", "third set, en"], rows), ""]
 
 
 def _cost(res: dict[str, Any]) -> list[str]:
