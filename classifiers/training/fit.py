@@ -16,7 +16,6 @@ import scipy.sparse as sp
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import train_test_split
 
 from classifiers.cascade import DEFAULT_ROUTE_BANDS, DEFAULT_SERVE_BANDS
 from classifiers.features import CommentFeaturizer
@@ -27,7 +26,7 @@ from classifiers.training.datasets import LABEL_MAPPING, RADIKALISME_POLICY, Exa
 from classifiers.training.synthetic_citations import citation_training_sentences
 from classifiers.training.synthetic_functional import functional_training_sentences
 from classifiers.training.synthetic_spam import gambling_promo_sentences, self_promo_sentences
-from classifiers.training.thresholds import HeadRows, Split, pick_thresholds
+from classifiers.training.thresholds import HeadRows, Split, pick_thresholds, split_masks, templates_fit_only
 
 # cls-4: richer functional training templates (fitting only), optional encoder cascade, thresholds on
 # their own split of real rows.
@@ -139,37 +138,6 @@ def _synthetic_examples(functional_n: int = 120) -> list[Example]:
     return neutral + promo + cites + self_promo + functional
 
 
-def _split(examples: list[Example], p: dict[str, Any], random_state: int) -> tuple[np.ndarray, np.ndarray]:
-    """Boolean masks (calibration, threshold selection); the rest fits the heads."""
-    strata = [f"{ex.source}|{ex.task}|{ex.label}|{ex.identity_hate}" for ex in examples]
-    counts = Counter(strata)
-    strata = [s if counts[s] >= 8 else "rare" for s in strata]
-    all_idx = np.arange(len(examples))
-    held = p["calibration_fraction"] + p["threshold_fraction"]
-    _, held_idx = train_test_split(all_idx, test_size=held, random_state=random_state, stratify=strata)
-    held_strata = [strata[i] for i in held_idx]
-    counts = Counter(held_strata)
-    held_strata = [s if counts[s] >= 2 else "rare" for s in held_strata]
-    cal_idx, thr_idx = train_test_split(held_idx, test_size=p["threshold_fraction"] / held,
-                                        random_state=random_state, stratify=held_strata)
-    cal, thr = np.zeros(len(examples), dtype=bool), np.zeros(len(examples), dtype=bool)
-    cal[cal_idx], thr[thr_idx] = True, True
-    return cal, thr
-
-
-def _templates_fit_only(examples: list[Example], cal: np.ndarray, thr: np.ndarray, rows: Mapping[str, HeadRows]
-                        ) -> tuple[np.ndarray, np.ndarray]:
-    """Calibration and threshold masks without the functional templates, which teach contrasts but
-    are no sample of real comments; kept as they are when a head would then lack a class (tiny corpora)."""
-    templated = np.array([ex.source == "synthetic-functional" for ex in examples], dtype=bool)
-    cal_real, thr_real = cal & ~templated, thr & ~templated
-    for idx, y, _ in rows.values():
-        # the calibration cross-fits in two folds: each class needs two rows there
-        if any(np.bincount(y[mask[idx]], minlength=2).min() < 2 for mask in (cal_real, thr_real)):
-            return cal, thr
-    return cal_real, thr_real
-
-
 def _fit_head(X: sp.csr_matrix, head_rows: HeadRows, split: Split, head: str, C: float, random_state: int
               ) -> tuple[Any, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """One head's calibrated classifier, and its raw logits and calibrated probabilities on every row."""
@@ -231,7 +199,7 @@ def train(examples: list[Example], *, random_state: int = 0, progress: bool = Fa
     rows = {h: _head_rows(examples, h, p["spam_weight_for_toxicity_rows"]) for h in HEADS}
     if extra_weights is not None:
         rows = {h: _reweight(*rows[h], extra_weights, h) for h in HEADS}
-    is_cal, is_thr = _templates_fit_only(examples, *_split(examples, p, random_state), rows)
+    is_cal, is_thr = templates_fit_only(examples, *split_masks(examples, p, random_state), rows)
     split = Split(fit=~(is_cal | is_thr), cal=is_cal, thr=is_thr)
     use_encoder = _use_encoder(p, progress)
     status = None
