@@ -18,15 +18,14 @@ import numpy as np
 from scipy.special import expit
 
 # head -> (low, high): n-gram probabilities in [low, high] are "unsure". Two sets of bands:
-# the *fit* bands say which calibration rows each combiner is fitted on (wide: enough rows of both
-# classes); the *serve* bands say which comments go to the encoder when scoring (narrow: it costs
-# ~40 ms per comment here), and so also which threshold rows the cascade re-scores when the
-# operating points are chosen (since cls-4: they are chosen on the scores the model serves).
-# Serve bands were chosen by measurement (model card, "Routing bands"): the encoder pays on
-# identity_hate (group hate without slurs), spam and gambling_promo (new platforms); the toxicity
-# combiner gave the encoder a weight of -0.04, so routing toxicity (16 % of a news-site mix) bought
-# only a rescaled n-gram logit. On the realistic mix the serve bands route about 6 % of comments
-# (mean 3.8 ms per comment) against 20 % (8.9 ms) with the fit bands.
+# the *fit* bands say which calibration rows each combiner is fitted on and which threshold rows
+# the cascade re-scores when the operating points are chosen (wide: enough rows of both classes);
+# the *serve* bands say which comments go to the encoder when scoring (narrow: it costs ~40 ms
+# per comment here). Serve bands were chosen by measurement (model card, "Routing bands"): the
+# encoder pays on identity_hate (group hate without slurs), spam and gambling_promo (new
+# platforms); the toxicity combiner gave the encoder a weight of -0.04, so routing toxicity (16 %
+# of a news-site mix) bought only a rescaled n-gram logit. On the realistic mix the serve bands
+# route about 6 % of comments (mean 3.8 ms per comment) against 20 % (8.9 ms) with the fit bands.
 DEFAULT_ROUTE_BANDS: dict[str, tuple[float, float]] = {
     "toxicity": (0.50, 0.92),
     "identity_hate": (0.30, 0.92),

@@ -1,10 +1,11 @@
 """A third set of functional EVALUATION cases, written for this project on 2026-12-08.
 
-They were written before that day's change to the training templates, as a check on it: the first
-two sets had been read while the templates were written, so their figures can flatter the model;
-these had not. Same functionalities, same rules as ``functional_cases`` (``flag`` = the target score
-must reach its hold threshold, ``pass`` = it must stay below). Never used in training; a test checks
-that no training template generates one of them or a near copy.
+They were written before that day's experiment with many more training templates (model card,
+"Tried on 2026-12-08"), as a check on it: the first two sets had been read while those templates
+were written, so their figures can flatter a model trained on them; these had not. Same
+functionalities, same rules as ``functional_cases`` (``flag`` = the target score must reach its hold
+threshold, ``pass`` = it must stay below). Never used in training; a test checks that no training
+template generates one of them or a near copy.
 """
 
 from __future__ import annotations

@@ -106,7 +106,7 @@ class CascadeFit:
     """The trained encoder stage and the cascade's scores on the threshold rows it was run on."""
 
     part: dict[str, Any]  # heads, combiners, route_bands, serve_bands and info: what the model stores
-    final: np.ndarray  # n-gram probabilities, re-scored by the cascade on the threshold rows it serves routed
+    final: np.ndarray  # n-gram probabilities, re-scored by the cascade on the routed threshold rows
     thr_rows: np.ndarray  # the threshold rows the cascade scored (at most a cap per source)
 
 
@@ -118,8 +118,7 @@ def encoder_stage(examples: Sequence[Example], head_rows: RowsOf, heads: tuple[s
                                                    p_ngram, emb, params, random_state, log)
     thr_rows = np.zeros(len(examples), dtype=bool)
     thr_rows[capped_rows(examples, np.flatnonzero(split.thr), params["encoder_threshold_rows_per_source"])] = True
-    # The operating points are chosen on the scores the model will serve: routed by the serve bands.
-    routed = np.flatnonzero(thr_rows & route(p_ngram, heads, params["serve_bands"]))
+    routed = np.flatnonzero(thr_rows & route(p_ngram, heads, params["route_bands"]))
     z_enc = np.column_stack([enc_heads[h].decision_function(emb(routed)) for h in heads])
     final = p_ngram.copy()
     final[routed] = combine(z_ngram[routed], z_enc, combiner_arrays(combiners, heads))[0]

@@ -16,6 +16,7 @@ import scipy.sparse as sp
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
 
 from classifiers.cascade import DEFAULT_ROUTE_BANDS, DEFAULT_SERVE_BANDS
 from classifiers.features import CommentFeaturizer
@@ -26,11 +27,10 @@ from classifiers.training.datasets import LABEL_MAPPING, RADIKALISME_POLICY, Exa
 from classifiers.training.synthetic_citations import citation_training_sentences
 from classifiers.training.synthetic_functional import functional_training_sentences
 from classifiers.training.synthetic_spam import gambling_promo_sentences, self_promo_sentences
-from classifiers.training.thresholds import HeadRows, Split, pick_thresholds, split_masks, templates_fit_only
+from classifiers.training.thresholds import HeadRows, Split, pick_thresholds
 
-# cls-4: richer functional training templates (fitting only), optional encoder cascade, thresholds on
-# their own split of real rows.
-MODEL_VERSION_PREFIX = "cls-4"
+# cls-3: functional training templates, optional encoder cascade, thresholds on their own split.
+MODEL_VERSION_PREFIX = "cls-3.1"
 DEFAULT_PARAMS: dict[str, Any] = {
     "n_features": 2**19,
     "char_ngram_range": (2, 5),
@@ -58,7 +58,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "encoder_C": 1.0,
     "route_bands": DEFAULT_ROUTE_BANDS,
     "serve_bands": DEFAULT_SERVE_BANDS,
-    "functional_templates": 600,
+    "functional_templates": 120,
 }
 _NOT_METADATA = ("slang", "data_dir", "embedder")
 # Sources whose labels say whether toxic rows are hate against a group; toxic rows of the
@@ -138,6 +138,24 @@ def _synthetic_examples(functional_n: int = 120) -> list[Example]:
     return neutral + promo + cites + self_promo + functional
 
 
+def _split(examples: list[Example], p: dict[str, Any], random_state: int) -> tuple[np.ndarray, np.ndarray]:
+    """Boolean masks (calibration, threshold selection); the rest fits the heads."""
+    strata = [f"{ex.source}|{ex.task}|{ex.label}|{ex.identity_hate}" for ex in examples]
+    counts = Counter(strata)
+    strata = [s if counts[s] >= 8 else "rare" for s in strata]
+    all_idx = np.arange(len(examples))
+    held = p["calibration_fraction"] + p["threshold_fraction"]
+    _, held_idx = train_test_split(all_idx, test_size=held, random_state=random_state, stratify=strata)
+    held_strata = [strata[i] for i in held_idx]
+    counts = Counter(held_strata)
+    held_strata = [s if counts[s] >= 2 else "rare" for s in held_strata]
+    cal_idx, thr_idx = train_test_split(held_idx, test_size=p["threshold_fraction"] / held,
+                                        random_state=random_state, stratify=held_strata)
+    cal, thr = np.zeros(len(examples), dtype=bool), np.zeros(len(examples), dtype=bool)
+    cal[cal_idx], thr[thr_idx] = True, True
+    return cal, thr
+
+
 def _fit_head(X: sp.csr_matrix, head_rows: HeadRows, split: Split, head: str, C: float, random_state: int
               ) -> tuple[Any, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """One head's calibrated classifier, and its raw logits and calibrated probabilities on every row."""
@@ -196,10 +214,7 @@ def train(examples: list[Example], *, random_state: int = 0, progress: bool = Fa
         slang_pairs="\n".join(f"{k}\t{v}" for k, v in sorted(slang.items())),
         known_words=_known_words(texts, slang),
     ).fit(texts)
-    rows = {h: _head_rows(examples, h, p["spam_weight_for_toxicity_rows"]) for h in HEADS}
-    if extra_weights is not None:
-        rows = {h: _reweight(*rows[h], extra_weights, h) for h in HEADS}
-    is_cal, is_thr = templates_fit_only(examples, *split_masks(examples, p, random_state), rows)
+    is_cal, is_thr = _split(examples, p, random_state)
     split = Split(fit=~(is_cal | is_thr), cal=is_cal, thr=is_thr)
     use_encoder = _use_encoder(p, progress)
     status = None
@@ -214,6 +229,9 @@ def train(examples: list[Example], *, random_state: int = 0, progress: bool = Fa
     with status or nullcontext():
         X = _featurise(featurizer, texts, progress)
         _log(progress, f"  featurised in {time.perf_counter() - start:.0f}s")
+        rows = {h: _head_rows(examples, h, p["spam_weight_for_toxicity_rows"]) for h in HEADS}
+        if extra_weights is not None:
+            rows = {h: _reweight(*rows[h], extra_weights, h) for h in HEADS}
         heads: dict[str, Any] = {}
         z = np.zeros((len(examples), len(HEADS)))
         pn = np.zeros((len(examples), len(HEADS)))

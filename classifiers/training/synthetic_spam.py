@@ -28,20 +28,6 @@ _CONTACTS = ["WA 081234567890", "wa.me/6281298765432", "https://bit.ly/gacor-88"
              "hubungi +62 812-3456-7890", "klik www.situsgacor.vip", "DM admin", "s.id/maxwin88"]
 
 
-# English casino and betting promotions (the public judol set is Indonesian only).
-_TEMPLATES_EN = [
-    "Looking for {game} that actually pays out? {brand} has {bonus} {contact}",
-    "I paid my rent with {game} at {brand}, {bonus}, see {contact}",
-    "{brand} has the {game} with the highest RTP, {bonus} {contact}",
-    "Daily jackpots and {bonus} at {brand} {contact}",
-    "Stop losing, switch to {brand} {game}, withdrawals in minutes {contact}",
-    "Put your money on tonight's match at {brand}, {bonus} {contact}",
-]
-_GAMES_EN = ["an online casino", "slots", "a sportsbook", "online poker", "roulette", "a betting app"]
-_BONUS_EN = ["free spins for new players", "a 100% deposit match", "cashback every week", "a no-deposit bonus",
-             "VIP rewards", "instant payouts"]
-
-
 def gambling_promo_sentences() -> list[tuple[str, str]]:
     """(text, language) pairs: a deterministic subset of template x slot combinations."""
     out = []
@@ -51,11 +37,6 @@ def gambling_promo_sentences() -> list[tuple[str, str]]:
                               brand=_BRANDS[(i + 2 * j) % len(_BRANDS)],
                               contact=_CONTACTS[(i * 5 + j) % len(_CONTACTS)])
             out.append((text, "en" if tpl.startswith(("Best", "Join")) else "id"))
-    for i, tpl in enumerate(_TEMPLATES_EN):
-        for j in range(24):
-            out.append((tpl.format(game=_GAMES_EN[(i + j) % len(_GAMES_EN)], bonus=_BONUS_EN[(i * 3 + j) % len(_BONUS_EN)],
-                                   brand=_BRANDS[(i + 2 * j) % len(_BRANDS)],
-                                   contact=_CONTACTS[(i * 5 + j) % len(_CONTACTS)]), "en"))
     return sorted(set(out))
 
 

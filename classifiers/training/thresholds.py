@@ -1,15 +1,13 @@
-"""The row split (fit / calibration / threshold selection) and the operating points: the hold / reject
-thresholds of each head, chosen on rows that neither the heads nor the calibration saw."""
+"""Operating points: the hold / reject thresholds of each head, chosen on rows that neither the heads
+nor the calibration saw (the threshold-selection split)."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 from sklearn.metrics import precision_recall_curve
-from sklearn.model_selection import train_test_split
 
 from classifiers.training.datasets import Example
 
@@ -26,37 +24,6 @@ class Split(NamedTuple):
     fit: np.ndarray
     cal: np.ndarray
     thr: np.ndarray
-
-
-def split_masks(examples: Sequence[Example], p: Mapping[str, Any], random_state: int) -> tuple[np.ndarray, np.ndarray]:
-    """Boolean masks (calibration, threshold selection); the rest fits the heads."""
-    strata = [f"{ex.source}|{ex.task}|{ex.label}|{ex.identity_hate}" for ex in examples]
-    counts = Counter(strata)
-    strata = [s if counts[s] >= 8 else "rare" for s in strata]
-    all_idx = np.arange(len(examples))
-    held = p["calibration_fraction"] + p["threshold_fraction"]
-    _, held_idx = train_test_split(all_idx, test_size=held, random_state=random_state, stratify=strata)
-    held_strata = [strata[i] for i in held_idx]
-    counts = Counter(held_strata)
-    held_strata = [s if counts[s] >= 2 else "rare" for s in held_strata]
-    cal_idx, thr_idx = train_test_split(held_idx, test_size=p["threshold_fraction"] / held,
-                                        random_state=random_state, stratify=held_strata)
-    cal, thr = np.zeros(len(examples), dtype=bool), np.zeros(len(examples), dtype=bool)
-    cal[cal_idx], thr[thr_idx] = True, True
-    return cal, thr
-
-
-def templates_fit_only(examples: Sequence[Example], cal: np.ndarray, thr: np.ndarray, rows: Mapping[str, HeadRows]
-                       ) -> tuple[np.ndarray, np.ndarray]:
-    """Calibration and threshold masks without the functional templates, which teach contrasts but
-    are no sample of real comments; kept as they are when a head would then lack a class (tiny corpora)."""
-    templated = np.array([ex.source == "synthetic-functional" for ex in examples], dtype=bool)
-    cal_real, thr_real = cal & ~templated, thr & ~templated
-    for idx, y, _ in rows.values():
-        # the calibration cross-fits in two folds: each class needs two rows there
-        if any(np.bincount(y[mask[idx]], minlength=2).min() < 2 for mask in (cal_real, thr_real)):
-            return cal, thr
-    return cal_real, thr_real
 
 
 def choose_thresholds(y: np.ndarray, p: np.ndarray, hold_precision: float,

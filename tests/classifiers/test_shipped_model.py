@@ -39,8 +39,8 @@ def test_judol_promotion_is_spam_and_gambling(model) -> None:
 
 
 def test_english_slur_is_identity_hate(model) -> None:
-    # Slur taken from the Davidson hate class (class 0) vocabulary. Measured: cls-4-20261208-seed0
-    # scores it 0.926 with the encoder (hold 0.510); cls-3.1 0.934 (hold 0.461); cls-2 scored 0.463.
+    # Slur taken from the Davidson hate class (class 0) vocabulary. Measured: cls-3.1-20261202-seed0
+    # scores it 0.934 with the encoder (hold 0.461); cls-2 scored 0.463, just under its hold.
     s = model.score("all niggers should be thrown out of this country")
     assert s["identity_hate"] >= 0.45
     assert s["toxicity"] >= model.thresholds["toxicity"]["reject"]

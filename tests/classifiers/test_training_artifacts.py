@@ -71,25 +71,3 @@ def test_score_many_matches_score(tiny_model) -> None:
             assert m[h] == pytest.approx(s[h], abs=1e-9)
     assert np.isclose(many[1]["toxicity"], tiny_model.score(texts[1])["toxicity"])
     assert many[1]["spam"] > tiny_model.score(texts[1])["spam"]
-
-
-def test_functional_templates_only_fit_the_heads() -> None:
-    """Calibration and thresholds are set on real rows: templated sentences only go to fitting,
-    unless a head would then lack a class there (a tiny corpus), when the split stays as it was."""
-    from classifiers.training.fit import DEFAULT_PARAMS, _head_rows, _synthetic_examples
-    from classifiers.training.thresholds import split_masks, templates_fit_only
-
-    examples = tiny_corpus() * 3 + _synthetic_examples(40)
-    templated = np.array([e.source == "synthetic-functional" for e in examples])
-    cal, thr = split_masks(examples, DEFAULT_PARAMS, 0)
-    assert (cal & templated).any()
-    cal_real, thr_real = templates_fit_only(examples, cal, thr, {h: _head_rows(examples, h, 0.3) for h in HEADS})
-    assert templated.sum() > 500
-    assert not (cal_real & templated).any() and not (thr_real & templated).any()
-    assert (cal_real == cal & ~templated).all() and (thr_real == thr & ~templated).all()
-    # no identity_hate positives outside the templates: the split is left alone
-    plain = [e for e in examples if e.identity_hate != 1 or e.source == "synthetic-functional"]
-    keep = np.array([e.source == "synthetic-functional" for e in plain])
-    c, t = split_masks(plain, DEFAULT_PARAMS, 0)
-    c2, t2 = templates_fit_only(plain, c, t, {h: _head_rows(plain, h, 0.3) for h in HEADS})
-    assert (c2 == c).all() and (t2 == t).all() and (c & keep).any()
