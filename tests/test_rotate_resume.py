@@ -96,7 +96,9 @@ def test_rotation_interrupted_half_way_resumes_and_loses_nothing(app_factory, tm
     # The service runs with the new keys while the rotation does its work, and keeps taking comments.
     service = app_factory(secrets=secrets, sites=SITES, flood_seconds=0)
     client = service.test_client()
-    proc = start(tmp_path, database_url, 0.1, secrets)
+    # 0.3 s per batch of 50 leaves the 18 batches after author 300 about 5 s: the six posts below
+    # must land before the signal (at 0.1 s a busy machine sometimes let the rotation finish first).
+    proc = start(tmp_path, database_url, 0.3, secrets)
     try:
         wait_for(lambda: cursor(service) >= 300, 60, 0.02, "the rotation to pass author 300")
         new_emails = [f"baru{i}@example.com" for i in range(5)] + [emails[1]]  # new authors and a known one
