@@ -68,7 +68,14 @@ def start(tmp_path: Path, database_url: str, pause: float, secrets: dict[str, An
     env = {k: v for k, v in os.environ.items() if not k.startswith("MODERATION_")}
     env.update(MODERATION_CONFIG=str(config), ROTATE_PAUSE=str(pause), PYTHONPATH=str(REPO))
     return subprocess.Popen([sys.executable, "-m", "tests.helpers.rotate_slowly"], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+                            preexec_fn=_as_in_a_terminal)
+
+
+def _as_in_a_terminal() -> None:
+    """SIGINT as a person's Ctrl-C delivers it: a test run started in the background of a shell
+    ignores SIGINT, children inherit that, and Python then never raises KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _key(seed: int) -> str:
@@ -96,9 +103,7 @@ def test_rotation_interrupted_half_way_resumes_and_loses_nothing(app_factory, tm
     # The service runs with the new keys while the rotation does its work, and keeps taking comments.
     service = app_factory(secrets=secrets, sites=SITES, flood_seconds=0)
     client = service.test_client()
-    # 0.3 s per batch of 50 leaves the 18 batches after author 300 about 5 s: the six posts below
-    # must land before the signal (at 0.1 s a busy machine sometimes let the rotation finish first).
-    proc = start(tmp_path, database_url, 0.3, secrets)
+    proc = start(tmp_path, database_url, 0.1, secrets)
     try:
         wait_for(lambda: cursor(service) >= 300, 60, 0.02, "the rotation to pass author 300")
         new_emails = [f"baru{i}@example.com" for i in range(5)] + [emails[1]]  # new authors and a known one
