@@ -68,14 +68,7 @@ def start(tmp_path: Path, database_url: str, pause: float, secrets: dict[str, An
     env = {k: v for k, v in os.environ.items() if not k.startswith("MODERATION_")}
     env.update(MODERATION_CONFIG=str(config), ROTATE_PAUSE=str(pause), PYTHONPATH=str(REPO))
     return subprocess.Popen([sys.executable, "-m", "tests.helpers.rotate_slowly"], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-                            preexec_fn=_as_in_a_terminal)
-
-
-def _as_in_a_terminal() -> None:
-    """SIGINT as a person's Ctrl-C delivers it: a test run started in the background of a shell
-    ignores SIGINT, children inherit that, and Python then never raises KeyboardInterrupt."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def _key(seed: int) -> str:

@@ -5,6 +5,7 @@ The pause (ROTATE_PAUSE seconds) gives a test time to SIGKILL the process half w
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from typing import Any
@@ -24,5 +25,9 @@ rotation.batch = _slow_batch  # type: ignore[assignment]
 
 if __name__ == "__main__":
     from moderation.cli import main
+
+    # Ctrl-C as in a terminal: a test run started in the background of a shell ignores SIGINT,
+    # this process would inherit that, and Python would never raise KeyboardInterrupt.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     sys.exit(main(["rotate-keys", *sys.argv[1:]]))
