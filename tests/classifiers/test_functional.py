@@ -117,6 +117,7 @@ KNOWN_CASES = [
     ("toxicity", "I don't hate muslims, my neighbours are lovely", False),
     # added 2026-12-08: group hate, negation, no-group insults, a threat
     ("identity_hate", "orang cina jangan dikasih jabatan apa pun di negeri ini", True),
+    ("identity_hate", "immigrants are ruining our towns and must be sent home", True),
     ("toxicity", "saya tidak pernah menganggap orang papua lebih rendah", False),
     ("toxicity", "I have no problem with gay people at all", False),
     ("identity_hate", "dasar kau goblok, tidak bisa baca ya", False),
