@@ -8,9 +8,7 @@ single-comment path fast.
 
 from __future__ import annotations
 
-import math
 import zlib
-from collections.abc import Iterable, Sequence
 from itertools import pairwise
 from typing import Any
 
@@ -214,10 +212,3 @@ class CommentFeaturizer(TransformerMixin, BaseEstimator):
         """Tokens, their columns, bigram columns and signal values for one text."""
         tokens, signals = self.parse(text)
         return tokens, [self.word_cols(t) for t in tokens], self.bigram_cols(tokens), signals
-
-    def text_norm(self, word_cols: Sequence[np.ndarray], bigrams: Iterable[int]) -> float:
-        """L2 norm of the raw n-gram counts (explanations divide by it)."""
-        parts = [*word_cols, np.asarray(list(bigrams), dtype=np.int64)]
-        cols = np.concatenate(parts) if parts else np.zeros(0, np.int64)
-        _, counts = np.unique(cols, return_counts=True)
-        return math.sqrt(float(np.dot(counts, counts))) or 1.0

@@ -166,12 +166,14 @@ class CommentModel:
             cache[token] = entry
         return entry
 
-    def _logits(self, text: str) -> tuple[list[float], list[str]]:
+    def _logits(self, text: str) -> tuple[list[float], Parsed]:
         """Raw logits of the four heads for one text, in plain Python floats (per-word weight
-        sums are cached, and the L2 norm counts every hashed column once), and its tokens."""
+        sums are cached, and the L2 norm counts every hashed column once), and what they were
+        computed from (tokens, signal values, that norm) for an explanation."""
         feat = self.featurizer
         tokens, signals = feat.parse(text)
         z = [0.0, 0.0, 0.0, 0.0]
+        norm = 0.0
         if tokens:
             counts: Counter[int] = Counter()
             for tok in tokens:
@@ -189,11 +191,11 @@ class CommentModel:
         for i, v in enumerate(signals):
             if v:
                 z = [a + v * b for a, b in zip(z, self._W_rows[nf + i], strict=True)]
-        return [a + b for a, b in zip(z, self._b_list, strict=True)], tokens
+        return [a + b for a, b in zip(z, self._b_list, strict=True)], (tokens, signals, norm)
 
     def score(self, text: str, **metadata: Any) -> dict[str, Any]:
         """Calibrated scores, language and model version for one comment (lean path)."""
-        z, tokens = self._logits(text)
+        z, (tokens, _, _) = self._logits(text)
         probs = [_sigmoid(-(a * v + b)) for a, v, b in zip(self._cal_a_list, z, self._cal_b_list, strict=True)]
         if self.encoder_active and cascade.route(np.array([probs]), HEADS, self._bands)[0]:
             probs = self._cascade(np.array([z]), np.array([probs]), [tokens])[0][0]
@@ -252,11 +254,11 @@ class CommentModel:
         appears as ``encoder:sentence_meaning`` and the n-gram features are scaled by the
         combiner's n-gram weight.
         """
-        z, tokens = self._logits(text)
+        z, parsed = self._logits(text)
         z_arr = np.array([z])
         probs = expit(-(self._cal_a * z_arr + self._cal_b))
-        probs, routed, enc_part = self._cascade(z_arr, probs, [tokens])
-        explanation = self._explanation(text, bool(routed[0]), enc_part[0], top_k, metadata)
+        probs, routed, enc_part = self._cascade(z_arr, probs, [parsed[0]])
+        explanation = self._explanation(bool(routed[0]), enc_part[0], top_k, metadata, parsed)
         return self._finish(probs[0], detect_language(text), metadata), explanation
 
     def score_and_explain_many(self, texts: list[str], metadata: Sequence[Mapping[str, Any]] | None = None,
@@ -264,19 +266,18 @@ class CommentModel:
         """``score_and_explain`` for a batch: one matrix product, one encoder call for the routed rows."""
         P, routed, enc_part, langs, metas, parsed = self._batch(texts, metadata)
         return [(self._finish(P[i], langs[i], metas[i]),
-                 self._explanation(texts[i], bool(routed[i]), enc_part[i], top_k, metas[i], parsed[i]))
+                 self._explanation(bool(routed[i]), enc_part[i], top_k, metas[i], parsed[i]))
                 for i in range(len(texts))]
 
-    def _explanation(self, text: str, routed: bool, enc_part: np.ndarray, top_k: int,
-                     metadata: Mapping[str, Any] | None, parsed: Parsed | None = None
-                     ) -> dict[str, list[dict[str, Any]]]:
+    def _explanation(self, routed: bool, enc_part: np.ndarray, top_k: int, metadata: Mapping[str, Any] | None,
+                     parsed: Parsed) -> dict[str, list[dict[str, Any]]]:
         """Per head, the ``top_k`` features with the largest positive log-odds contribution.
 
-        ``parsed`` (tokens, signal values, L2 norm of the n-gram counts) is what a batch already
-        computed for the text; without it the text is parsed here.
+        ``parsed`` (tokens, signal values, L2 norm of the n-gram counts) is what scoring already
+        computed for the text (``_logits`` or the batch).
         """
         feat = self.featurizer
-        tokens, signals, norm = parsed if parsed is not None else self._parse(text)
+        tokens, signals, norm = parsed
         norm = norm or 1.0
         # One row per feature name, in order of first appearance (as a dict would keep them); a
         # word's row is its unigram plus all of its character n-grams (cached per word).
@@ -309,13 +310,3 @@ class CommentModel:
                 contrib = np.vstack([contrib, np.zeros(len(HEADS))])
             contrib[index[name]] = vec
         return top_features(contrib, HEADS, names, metadata_adjustments(metadata), top_k)
-
-    def _parse(self, text: str) -> Parsed:
-        """A text's tokens, signal values and L2 norm of its n-gram counts (what a batch computes)."""
-        tokens, signals = self.featurizer.parse(text)
-        counts: Counter[int] = Counter()
-        for tok in tokens:
-            counts.update(self._word_entry(tok)[0])
-        counts.update(self.featurizer.bigram_cols(tokens) if tokens else [])
-        return tokens, signals, math.sqrt(sum(c * c for c in counts.values()))
-
